@@ -1,0 +1,454 @@
+"""Validate contract tables inside DuckDB and report every problem at once.
+
+:func:`stage` reads each source file as text, maps its headers (English or
+Chinese, any case), types every column, and runs all checks — types, required
+values, enums, ranges, patterns, row rules, duplicate keys and references —
+as SQL over the staged table, so a province-sized file is checked at the speed
+of a scan. Nothing is stored here: the warehouse writes the staged tables only
+when :func:`stage` found no problem.
+
+Each check lists up to :data:`MAX_LISTED` rows; beyond that one more problem
+says how many further rows have the same fault, so a file with a million bad
+dates still gets a readable, complete account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import duckdb
+
+from jicai.contract.problems import Problem
+from jicai.contract.readers import SOURCE_ROW, SourceFile, load_raw
+from jicai.contract.schemas import TABLES, Column, Kind, Table
+
+MAX_LISTED = 1000
+
+_TRUE = ("true", "1", "是", "y", "yes", "t")
+_FALSE = ("false", "0", "否", "n", "no", "f")
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+                     "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
+
+_EXPECTED: dict[Kind, tuple[str, str]] = {
+    Kind.TEXT: ("应为文本", "expected text"),
+    Kind.INT: ("应为整数", "expected a whole number"),
+    Kind.MONEY: ("应为金额（元，最多 4 位小数）", "expected an amount in yuan with at most 4 decimals"),
+    Kind.NUMBER: ("应为数字", "expected a number"),
+    Kind.DATE: ("应为日期 YYYY-MM-DD", "expected a date YYYY-MM-DD"),
+    Kind.DATETIME: ("应为时间 YYYY-MM-DD HH:MM[:SS]", "expected a datetime YYYY-MM-DD HH:MM[:SS]"),
+    Kind.BOOL: ("应为 是/否（true/false、1/0、Y/N）", "expected a boolean: true/false, 1/0, 是/否, Y/N"),
+}
+
+
+def q(name: str) -> str:
+    """Quote an identifier for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass
+class Staged:
+    """A validated (or failed) table, typed, in a DuckDB temp table ``relation``."""
+
+    source: SourceFile
+    table: Table
+    relation: str
+    rows: int = 0
+    extras: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    def select_sql(self) -> str:
+        """The contract columns, in contract order and exact types, derived values filled."""
+        cols = []
+        for c in self.table.columns:
+            expr = DERIVED.get((self.table.name, c.name), q(c.name))
+            if c.default is not None:
+                default = str(c.default).lower() if isinstance(c.default, bool) \
+                    else lit(str(c.default))
+                expr = f"COALESCE({expr}, {default})"
+            cols.append(f"CAST({expr} AS {c.duckdb_type}) AS {q(c.name)}")
+        return f"SELECT {', '.join(cols)} FROM {self.relation}"
+
+
+# Values the contract fills in when a cell is empty.
+DERIVED: dict[tuple[str, str], str] = {
+    ("orders", "amount"): "COALESCE(amount, qty_packs * unit_price)",
+}
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A fault that involves more than one column of the same row."""
+
+    column: str
+    bad: str  # SQL condition over the typed row
+    zh: str
+    en: str
+
+
+ROW_RULES: dict[str, tuple[RowRule, ...]] = {
+    "regions": (
+        RowRule("parent_code", "level = 'province' AND parent_code IS NOT NULL",
+                "省级区划不应有上级区划", "a province has no parent region"),
+        RowRule("parent_code", "level <> 'province' AND parent_code IS NULL",
+                "市、县级区划须填写上级区划代码", "a city or county needs its parent region"),
+    ),
+    "batches": (RowRule("end_date", "end_date < start_date",
+                        "执行结束日期早于开始日期", "end_date is before start_date"),),
+    "exemptions": (RowRule("end_date", "end_date < start_date",
+                           "结束日期早于开始日期", "end_date is before start_date"),),
+    "orders": (
+        RowRule("amount", "amount IS NOT NULL AND abs(amount - qty_packs * unit_price) > 0.01",
+                "采购金额与 采购数量×采购单价 相差超过 0.01 元",
+                "amount differs from qty_packs × unit_price by more than 0.01"),
+        RowRule("responded_at", "responded_at < ordered_at",
+                "响应时间早于下单时间", "responded_at is before ordered_at"),
+        RowRule("delivered_at", "delivered_at < ordered_at",
+                "配送时间早于下单时间", "delivered_at is before ordered_at"),
+        RowRule("received_at", "received_at < ordered_at",
+                "验收入库时间早于下单时间", "received_at is before ordered_at"),
+        RowRule("delivered_packs", "delivered_packs > qty_packs",
+                "配送数量大于采购数量", "delivered_packs exceeds qty_packs"),
+    ),
+    "filings": (RowRule("filed_at", "filed_at < purchased_at",
+                        "备案日期早于采购日期", "filed_at is before purchased_at"),),
+    "tickets": (
+        RowRule("replied_at", "replied_at < reported_at",
+                "回复时间早于反馈时间", "replied_at is before reported_at"),
+        RowRule("resolved_at", "resolved_at < reported_at",
+                "解决时间早于反馈时间", "resolved_at is before reported_at"),
+    ),
+}
+
+
+# --- header mapping --------------------------------------------------------------------
+
+
+def map_headers(table: Table, headers: Iterable[str], label: str
+                ) -> tuple[dict[str, str], list[str], list[Problem]]:
+    """contract column → source header; extra headers; header problems."""
+    spelling = {h.strip().lower(): c.name for c in table.columns for h in c.headers()}
+    mapping: dict[str, str] = {}
+    extras: list[str] = []
+    problems: list[Problem] = []
+    for h in headers:
+        if h == SOURCE_ROW:
+            continue
+        col = spelling.get(h.strip().lower())
+        if col is None:
+            extras.append(h)
+        elif col in mapping:
+            problems.append(Problem(label, 1, h, h,
+                                    f"与列「{mapping[col]}」重复，都对应 {col}",
+                                    f"duplicates column {mapping[col]!r}: both mean {col}",
+                                    "duplicate_column"))
+        else:
+            mapping[col] = h
+    for c in table.columns:
+        if c.required and c.name not in mapping:
+            problems.append(Problem(label, 1, c.name, None,
+                                    f"缺少必填列 {c.name}（{c.zh}）",
+                                    f"required column {c.name} ({c.zh}) is missing",
+                                    "missing_column"))
+    return mapping, extras, problems
+
+
+# --- typing ------------------------------------------------------------------------------
+
+
+def _text_expr(col: Column, t: str) -> str:
+    """SQL that turns trimmed text ``t`` into the column's type, NULL when it cannot."""
+    k = col.kind
+    if k is Kind.TEXT:
+        return t
+    if k is Kind.INT:
+        # Plain digits take the native cast; "12.0" (spreadsheets) the stricter path.
+        # TRY_CAST alone would round "2.5" to 3, so anything with a dot is checked.
+        return (f"CASE WHEN NOT contains({t}, '.') THEN TRY_CAST({t} AS BIGINT) "
+                f"WHEN regexp_full_match({t}, '[+-]?[0-9]{{1,18}}\\.0+') "
+                f"THEN CAST(split_part({t}, '.', 1) AS BIGINT) END")
+    if k is Kind.MONEY:
+        # At most 4 decimals, digits only: a cast would silently round the fifth.
+        return (f"CASE WHEN length(split_part({t}, '.', 2)) <= 4 "
+                f"AND regexp_full_match({t}, '[+-]?[0-9.]+') "
+                f"THEN TRY_CAST({t} AS DECIMAL(18,4)) END")
+    if k is Kind.NUMBER:
+        return f"TRY_CAST({t} AS DOUBLE)"
+    if k is Kind.DATE:
+        fmts = ", ".join(lit(f) for f in (*_DATE_FORMATS, *_DATETIME_FORMATS))
+        ts = f"try_strptime({t}, [{fmts}])"
+        slow = f"CASE WHEN {ts} = date_trunc('day', {ts}) THEN CAST({ts} AS DATE) END"
+        return (f"CASE WHEN regexp_full_match({t}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+                f"THEN TRY_CAST({t} AS DATE) ELSE {slow} END")
+    if k is Kind.DATETIME:
+        fmts = ", ".join(lit(f) for f in _DATETIME_FORMATS)
+        slow = f"CAST(try_strptime({t}, [{fmts}]) AS TIMESTAMP)"
+        # The common "YYYY-MM-DD HH:MM:SS" goes through the native parser.
+        return (f"CASE WHEN length({t}) = 19 AND substr({t}, 11, 1) = ' ' "
+                f"THEN COALESCE(TRY_CAST({t} AS TIMESTAMP), {slow}) ELSE {slow} END")
+    if k is Kind.BOOL:
+        return (f"CASE WHEN lower({t}) IN ({', '.join(map(lit, _TRUE))}) THEN true "
+                f"WHEN lower({t}) IN ({', '.join(map(lit, _FALSE))}) THEN false END")
+    # enum: the value itself, or one of its Chinese labels
+    whens = [f"WHEN lower({t}) = {lit(v)} THEN {lit(v)}" for v in col.enum]
+    whens += [f"WHEN {t} = {lit(a)} THEN {lit(v)}" for a, v in col.enum_aliases]
+    return f"CASE {' '.join(whens)} END"
+
+
+def _typed_source_expr(col: Column, src: str, src_type: str) -> str | None:
+    """SQL for a column whose source already has a (non-text) type; None → parse as text."""
+    st = src_type.upper()
+    k = col.kind
+    numeric = any(st.startswith(p) for p in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
+                                             "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                                             "UBIGINT"))
+    floating = st in ("DOUBLE", "FLOAT", "REAL") or st.startswith("DECIMAL")
+    if k is Kind.INT and numeric:
+        return f"CAST({src} AS BIGINT)"
+    if k is Kind.INT and floating:
+        return f"CASE WHEN {src} = floor({src}) THEN CAST({src} AS BIGINT) END"
+    if k is Kind.MONEY and (numeric or floating):
+        return f"CAST(round({src}, 4) AS DECIMAL(18,4))"
+    if k is Kind.NUMBER and (numeric or floating):
+        return f"CAST({src} AS DOUBLE)"
+    if k is Kind.DATE and st == "DATE":
+        return src
+    if k is Kind.DATE and st.startswith("TIMESTAMP"):
+        return (f"CASE WHEN CAST({src} AS TIMESTAMP) = date_trunc('day', CAST({src} AS TIMESTAMP))"
+                f" THEN CAST({src} AS DATE) END")
+    if k is Kind.DATETIME and (st.startswith("TIMESTAMP") or st == "DATE"):
+        return f"CAST({src} AS TIMESTAMP)"
+    if k is Kind.BOOL and st == "BOOLEAN":
+        return src
+    if k is Kind.BOOL and numeric:
+        return f"CASE WHEN {src} = 1 THEN true WHEN {src} = 0 THEN false END"
+    return None
+
+
+@dataclass(frozen=True)
+class _Check:
+    column: str | None
+    bad: str
+    value: str
+    zh: str
+    en: str
+    code: str
+
+
+def _column_plan(col: Column, header: str | None, src_type: str | None
+                 ) -> tuple[str, str | None, list[_Check]]:
+    """(typed expression, raw-text expression or None, checks) for one contract column.
+
+    The typed value is NULL both for an empty cell and for one that cannot be read;
+    the raw text tells them apart. Defaults are applied later, when writing.
+    """
+    name = col.name
+    checks: list[_Check] = []
+    raw: str | None = None
+    if header is None:
+        typed = "NULL"
+    else:
+        src = q(header)
+        direct = None if src_type is None or src_type.upper() == "VARCHAR" \
+            else _typed_source_expr(col, src, src_type)
+        if direct is not None:
+            # Keep the source value as is: it is shown (as text) only for a faulty row.
+            typed, raw = direct, src
+        else:
+            raw = f"NULLIF(trim(CAST({src} AS VARCHAR)), '')"
+            typed = _text_expr(col, raw)
+        if col.kind is Kind.ENUM:
+            zh = "应为以下之一：" + "、".join(col.enum)
+            en = "expected one of: " + ", ".join(col.enum)
+        else:
+            zh, en = _EXPECTED[col.kind]
+        checks.append(_Check(name, f"{q(name + '__raw')} IS NOT NULL AND {q(name)} IS NULL",
+                             q(name + "__raw"), zh, en, "type"))
+    rawcol = q(name + "__raw")
+    if col.required:
+        checks.append(_Check(name, f"{q(name)} IS NULL AND ({rawcol} IS NULL)", "NULL",
+                             f"必填，不能为空（{col.zh}）", f"required, must not be empty ({col.zh})",
+                             "required"))
+    if col.minimum is not None:
+        op = "<=" if col.exclusive_minimum else "<"
+        word_zh = "大于" if col.exclusive_minimum else "不小于"
+        word_en = "greater than" if col.exclusive_minimum else "at least"
+        checks.append(_Check(name, f"{q(name)} {op} {col.minimum:g}", rawcol,
+                             f"应{word_zh} {col.minimum:g}", f"must be {word_en} {col.minimum:g}",
+                             "range"))
+    if col.maximum is not None:
+        checks.append(_Check(name, f"{q(name)} > {col.maximum:g}", rawcol,
+                             f"应不大于 {col.maximum:g}", f"must be at most {col.maximum:g}",
+                             "range"))
+    if col.pattern is not None:
+        checks.append(_Check(name, f"NOT regexp_full_match({q(name)}, {lit(col.pattern)})",
+                             rawcol, f"格式不符：应为{col.pattern_zh or col.pattern}",
+                             f"wrong format: expected {col.pattern_en or col.pattern}", "pattern"))
+    return typed, raw, checks
+
+
+# --- the whole job --------------------------------------------------------------------------
+
+# Gives the SQL of a table as the warehouse already holds it, or None.
+Existing = Callable[[str], str | None]
+
+
+def stage(con: duckdb.DuckDBPyConnection, sources: list[SourceFile],
+          existing: Existing | None = None) -> tuple[dict[str, Staged], list[Problem], list[str]]:
+    """Type and check every source. Returns staged tables, problems, and notices."""
+    problems: list[Problem] = []
+    notices: list[str] = []
+    staged: dict[str, Staged] = {}
+    for src in sources:
+        table = TABLES[src.table]
+        raw_name = f"raw_{src.table}"
+        load_problems = load_raw(con, src, raw_name)
+        if load_problems:
+            problems.extend(load_problems)
+            continue
+        described = con.execute(f"DESCRIBE {raw_name}").fetchall()
+        types = {r[0]: str(r[1]) for r in described}
+        mapping, extras, header_problems = map_headers(table, types, src.label)
+        problems.extend(header_problems)
+        selects = [f"CAST({q(SOURCE_ROW)} AS BIGINT) AS __row" if SOURCE_ROW in types
+                   else f"rowid + {src.first_row} AS __row"]
+        checks: list[_Check] = []
+        for col in table.columns:
+            header = mapping.get(col.name)
+            typed, raw, col_checks = _column_plan(col, header, types.get(header or ""))
+            if raw is not None:
+                selects.append(f"{raw} AS {q(col.name + '__raw')}")
+            else:
+                selects.append(f"NULL AS {q(col.name + '__raw')}")
+            selects.append(f"{typed} AS {q(col.name)}")
+            checks.extend(col_checks)
+        selects.extend(q(e) for e in extras)
+        rel = f"stg_{src.table}"
+        # One pass types every column beside its raw text; the checks then read it.
+        # Insertion order is kept, so rows stay in file order without a sort.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {rel} AS SELECT {', '.join(selects)} "
+                    f"FROM {raw_name}")
+        con.execute(f"DROP TABLE {raw_name}")
+        missing = {p.column for p in header_problems if p.code == "missing_column"}
+        for rule in ROW_RULES.get(src.table, ()):
+            checks.append(_Check(rule.column, f"({rule.bad})", f"CAST({q(rule.column)} AS VARCHAR)",
+                                 rule.zh, rule.en, "row_rule"))
+        # A missing column is reported once, in the header, not again on every row.
+        checks = [c for c in checks if c.column not in missing]
+        problems.extend(_run_checks(con, rel, src, checks))
+        problems.extend(_duplicate_keys(con, rel, src, table))
+        count_row = con.execute(f"SELECT count(*) FROM {rel}").fetchone()
+        staged[src.table] = Staged(src, table, rel, int(count_row[0]) if count_row else 0,
+                                   extras, src.sha256())
+    for s in staged.values():
+        problems.extend(_references(con, s, staged, existing, notices))
+    problems.sort(key=lambda p: (_order(p, sources), p.row or 0, p.column or ""))
+    return staged, problems, notices
+
+
+def _order(p: Problem, sources: list[SourceFile]) -> int:
+    for i, s in enumerate(sources):
+        if s.label == p.file:
+            return i
+    return len(sources)
+
+
+def _run_checks(con: duckdb.DuckDBPyConnection, rel: str, src: SourceFile,
+                checks: list[_Check]) -> list[Problem]:
+    if not checks:
+        return []
+    counts_sql = ", ".join(f"count(*) FILTER (WHERE {c.bad})" for c in checks)
+    row = con.execute(f"SELECT {counts_sql} FROM {rel}").fetchone()
+    counts = list(row) if row else [0] * len(checks)
+    out: list[Problem] = []
+    for check, n in zip(checks, counts, strict=True):
+        if not n:
+            continue
+        rows = con.execute(f"SELECT __row, {check.value} FROM {rel} WHERE {check.bad} "
+                           f"ORDER BY __row LIMIT {MAX_LISTED}").fetchall()
+        out.extend(Problem(src.label, int(r), check.column, None if v is None else str(v),
+                           check.zh, check.en, check.code) for r, v in rows)
+        if n > MAX_LISTED:
+            out.append(_more(src, check.column, n - MAX_LISTED, check.zh, check.en, check.code))
+    return out
+
+
+def _more(src: SourceFile, column: str | None, n: int, zh: str, en: str, code: str) -> Problem:
+    return Problem(src.label, None, column, None,
+                   f"另有 {n} 行同样的问题（{zh}）；请修正后重新导入",
+                   f"{n} more rows have the same problem ({en}); correct them and import again",
+                   code)
+
+
+def _duplicate_keys(con: duckdb.DuckDBPyConnection, rel: str, src: SourceFile,
+                    table: Table) -> list[Problem]:
+    keys = ", ".join(q(k) for k in table.key)
+    total = con.execute(f"SELECT count(*) FROM (SELECT {keys} FROM {rel} GROUP BY ALL "
+                        f"HAVING count(*) > 1)").fetchone()
+    if not total or not total[0]:
+        return []
+    groups = con.execute(
+        f"SELECT {keys}, list(__row ORDER BY __row) FROM {rel} GROUP BY ALL "
+        f"HAVING count(*) > 1 ORDER BY min(__row) LIMIT {MAX_LISTED}").fetchall()
+    key_label = "+".join(table.key)
+    out = []
+    for g in groups:
+        rows = g[-1]
+        value = "/".join("" if v is None else str(v) for v in g[:-1])
+        others = "、".join(str(r) for r in rows[:10])
+        for r in rows[1:]:
+            out.append(Problem(src.label, int(r), key_label, value,
+                               f"主键重复（同一主键出现在第 {others} 行）",
+                               f"duplicate key (the same key is on rows {others})",
+                               "duplicate_key"))
+    if total[0] > MAX_LISTED:
+        out.append(_more(src, key_label, int(total[0]) - MAX_LISTED, "主键重复",
+                         "duplicate key", "duplicate_key"))
+    return out
+
+
+def _references(con: duckdb.DuckDBPyConnection, s: Staged, staged: dict[str, Staged],
+                existing: Existing | None, notices: list[str]) -> list[Problem]:
+    out: list[Problem] = []
+    for ref in s.table.references:
+        parts = []
+        cols = ", ".join(q(c) for c in ref.target_columns)
+        if ref.table in staged:
+            parts.append(f"SELECT {cols} FROM {staged[ref.table].relation}")
+        prior = existing(ref.table) if existing else None
+        if prior is not None:
+            parts.append(f"SELECT {cols} FROM {prior}")
+        if not parts:
+            notices.append(
+                f"{s.source.label}：未导入「{TABLES[ref.table].zh}」({ref.table})，"
+                f"未检查 {'+'.join(ref.columns)} 的引用 / {ref.table} is not imported yet; "
+                f"references of {'+'.join(ref.columns)} were not checked")
+            continue
+        on = " AND ".join(f"s.{q(a)} = t.{q(b)}"
+                          for a, b in zip(ref.columns, ref.target_columns, strict=True))
+        notnull = " AND ".join(f"s.{q(a)} IS NOT NULL" for a in ref.columns)
+        target = " UNION ".join(parts)
+        value = " || '/' || ".join(f"CAST(s.{q(a)} AS VARCHAR)" for a in ref.columns)
+        base = (f"FROM {s.relation} s WHERE {notnull} AND NOT EXISTS "
+                f"(SELECT 1 FROM ({target}) t WHERE {on})")
+        n_row = con.execute(f"SELECT count(*) {base}").fetchone()
+        n = int(n_row[0]) if n_row else 0
+        if not n:
+            continue
+        rows = con.execute(f"SELECT s.__row, {value} {base} ORDER BY s.__row "
+                           f"LIMIT {MAX_LISTED}").fetchall()
+        zh = f"在「{TABLES[ref.table].zh}」({ref.table}) 中找不到"
+        en = f"not found in {ref.table}"
+        label = "+".join(ref.columns)
+        out.extend(Problem(s.source.label, int(r), label, str(v), zh, en, "reference")
+                   for r, v in rows)
+        if n > MAX_LISTED:
+            out.append(_more(s.source, label, n - MAX_LISTED, zh, en, "reference"))
+    return out
+
+

@@ -1,0 +1,397 @@
+"""The warehouse: validated contract tables as Parquet, changed only atomically.
+
+Layout of a home folder::
+
+    HOME/
+      CURRENT                   the id of the live snapshot (replaced by an atomic rename)
+      snapshots/<id>/
+        manifest.json           every table's files and rows, and every import so far
+        <table>.parquet         a reference table
+        orders/2025-01.parquet  transaction tables, one file per month
+        extras/<table>/<sha>.parquet   columns the contract does not know, kept aside
+      staging/                  work in progress; anything here is garbage after a crash
+      .lock                     one import at a time
+
+An import builds a whole new snapshot beside the live one — tables it does not
+touch are hard links, so this costs nothing — and only then points ``CURRENT``
+at it. A process killed at any moment leaves ``CURRENT`` on the previous
+snapshot, whole. Rows replace earlier rows with the same key (a corrected
+re-import); a file whose SHA-256 was imported before for its table is skipped,
+so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jicai.contract.readers import SourceFile, discover
+from jicai.contract.schemas import TABLES, Table
+from jicai.contract.validate import Staged, lit, q, stage
+from jicai.errors import ContractError, WarehouseError
+
+Progress = Callable[[str], None]
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("JICAI_HOME") or "jicai-data")
+
+
+@dataclass
+class TableResult:
+    table: str
+    file: str
+    status: str  # imported | unchanged
+    rows_in_file: int
+    rows_total: int
+
+
+@dataclass
+class ImportResult:
+    snapshot: str | None
+    tables: list[TableResult] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return any(t.status == "imported" for t in self.tables)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        for f in files:
+            fd = os.open(os.path.join(dirpath, f), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(dirpath))
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+class Warehouse:
+    """A jicai home folder."""
+
+    def __init__(self, home: Path | str | None = None) -> None:
+        self.home = Path(home) if home is not None else default_home()
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def current_id(self) -> str | None:
+        try:
+            return (self.home / "CURRENT").read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    @property
+    def snapshot_dir(self) -> Path | None:
+        cid = self.current_id
+        return self.home / "snapshots" / cid if cid else None
+
+    def manifest(self) -> dict[str, Any]:
+        d = self.snapshot_dir
+        if d is None:
+            return {"contract_version": 1, "tables": {}, "imports": []}
+        try:
+            data: dict[str, Any] = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise WarehouseError(f"仓库清单损坏：{d / 'manifest.json'}（{exc}）",
+                                 f"The warehouse manifest is damaged: {d / 'manifest.json'} ({exc})"
+                                 ) from exc
+        return data
+
+    def tables(self) -> list[str]:
+        return [t for t in TABLES if t in self.manifest()["tables"]]
+
+    def files(self, table: str) -> list[Path]:
+        """The live Parquet files of ``table`` (empty when it was never imported)."""
+        d = self.snapshot_dir
+        info = self.manifest()["tables"].get(table)
+        if d is None or info is None:
+            return []
+        return [d / f for f in info["files"]]
+
+    def relation_sql(self, table: str) -> str | None:
+        """A DuckDB table expression reading the live ``table``, or None."""
+        files = self.files(table)
+        if not files:
+            return None
+        return f"read_parquet([{', '.join(lit(str(f)) for f in files)}], hive_partitioning=false)"
+
+    def read(self, table: str) -> pa.Table | None:
+        files = self.files(table)
+        if not files:
+            return None
+        return pa.concat_tables([pq.read_table(f) for f in files]).cast(
+            TABLES[table].arrow_schema())
+
+    # -- importing -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.home.mkdir(parents=True, exist_ok=True)
+        with (self.home / ".lock").open("w") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise WarehouseError(f"另一个导入正在写入 {self.home}，请稍后再试",
+                                     f"another import is writing to {self.home}; try again later"
+                                     ) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def import_folder(self, data_dir: Path, *, user: str | None = None, force: bool = False,
+                      progress: Progress | None = None) -> ImportResult:
+        """Validate every table file in ``data_dir`` and store them all, or nothing."""
+        started = time.perf_counter()
+        data_dir = Path(data_dir)
+        if not data_dir.is_dir():
+            raise WarehouseError(f"找不到数据文件夹：{data_dir}", f"no such data folder: {data_dir}")
+        sources, problems, ignored = discover(data_dir)
+        if problems:
+            raise ContractError(problems)
+        if not sources:
+            raise WarehouseError(
+                f"{data_dir} 中没有数据契约的表文件（如 orders.csv、institutions.xlsx）",
+                f"no contract table files (e.g. orders.csv, institutions.xlsx) in {data_dir}")
+        with self._locked():
+            result = self._import(sources, user=user or getpass.getuser(), force=force,
+                                  progress=progress or (lambda _m: None))
+        result.ignored = ignored
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def import_tables(self, tables: dict[str, pa.Table], *, source: str = "web",
+                      user: str | None = None) -> ImportResult:
+        """Validate and store in-memory tables (column names as in the contract)."""
+        with tempfile.TemporaryDirectory(prefix="jicai-import-") as tmp:
+            for name, t in tables.items():
+                if name not in TABLES:
+                    raise WarehouseError(f"未知的表：{name}", f"unknown table: {name}")
+                pq.write_table(t, Path(tmp) / f"{name}.parquet")
+            return self.import_folder(Path(tmp), user=user or source)
+
+    def _import(self, sources: list[SourceFile], *, user: str, force: bool,
+                progress: Progress) -> ImportResult:
+        manifest = self.manifest()
+        old_tables: dict[str, Any] = manifest["tables"]
+        seen = {t: {i["sha256"] for i in info.get("imports", [])}
+                for t, info in old_tables.items()}
+        result = ImportResult(snapshot=self.current_id)
+        todo: list[SourceFile] = []
+        for src in sources:
+            if not force and src.sha256() in seen.get(src.table, set()):
+                rows = int(old_tables[src.table]["rows"])
+                result.tables.append(TableResult(src.table, src.label, "unchanged", 0, rows))
+            else:
+                todo.append(src)
+        if not todo:
+            return result
+
+        staging_root = self.home / "staging"
+        shutil.rmtree(staging_root, ignore_errors=True)  # leftovers of a killed import
+        staging_root.mkdir(parents=True)
+        new_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        new_dir = staging_root / new_id
+        new_dir.mkdir()
+        con = duckdb.connect(config={"temp_directory": str(staging_root / "duckdb-tmp")})
+        con.execute("SET enable_progress_bar = false")  # jicai reports its own progress
+        try:
+            progress(f"校验 {len(todo)} 个文件 / validating {len(todo)} file(s)")
+            staged, problems, notices = stage(con, todo, self.relation_sql)
+            result.notices = notices
+            if problems:
+                raise ContractError(problems)
+            tables_info = {t: dict(v) for t, v in old_tables.items()}
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            for name in TABLES:
+                if name in staged:
+                    progress(f"写入 {name} / writing {name}")
+                    info = self._write_table(con, staged[name], new_dir)
+                    info["imports"] = [*old_tables.get(name, {}).get("imports", []), {
+                        "file": staged[name].source.label,
+                        "path": str(staged[name].source.path.resolve()),
+                        "format": staged[name].source.fmt,
+                        "sha256": staged[name].sha256,
+                        "rows": staged[name].rows,
+                        "extra_columns": staged[name].extras,
+                        "imported_at": now,
+                        "user": user,
+                        "snapshot": new_id,
+                    }]
+                    tables_info[name] = info
+                    result.tables.append(TableResult(name, staged[name].source.label, "imported",
+                                                     staged[name].rows, info["rows"]))
+                elif name in old_tables:
+                    for f in old_tables[name]["files"]:
+                        _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
+                    for f in old_tables[name].get("extra_files", []):
+                        _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
+        finally:
+            con.close()
+        new_manifest = {
+            "contract_version": 1,
+            "snapshot": new_id,
+            "parent": self.current_id,
+            "tables": tables_info,
+            "imports": [*manifest.get("imports", []), {
+                "snapshot": new_id, "at": now, "user": user,
+                "files": [s.source.label for s in staged.values()],
+            }],
+        }
+        (new_dir / "manifest.json").write_text(
+            json.dumps(new_manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        self._commit(new_dir, new_id)
+        result.snapshot = new_id
+        return result
+
+    def _write_table(self, con: duckdb.DuckDBPyConnection, s: Staged, new_dir: Path
+                     ) -> dict[str, Any]:
+        table = s.table
+        # A view: the typed columns are computed as they are written, not copied first.
+        con.execute(f"CREATE OR REPLACE TEMP VIEW new_{table.name} AS {s.select_sql()}")
+        old = self.relation_sql(table.name)
+        merged = f"new_{table.name}"
+        if old is not None:
+            same_key = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
+            keep_old = (f"SELECT * FROM {old} o WHERE NOT EXISTS "
+                        f"(SELECT 1 FROM new_{table.name} n WHERE {same_key})")
+            merged = f"({keep_old} UNION ALL SELECT * FROM new_{table.name})"
+        info: dict[str, Any] = {"files": [], "extra_files": []}
+        if table.partition_by:
+            files = self._write_partitioned(con, table, merged, new_dir)
+        else:
+            rel = f"{table.name}.parquet"
+            con.execute(f"COPY (SELECT * FROM {merged} ORDER BY {_key_order(table)}) "
+                        f"TO {lit(str(new_dir / rel))} (FORMAT parquet, COMPRESSION zstd)")
+            files = [rel]
+        info["files"] = files
+        count = con.execute(
+            "SELECT count(*) FROM read_parquet(?, hive_partitioning=false)",
+            [[str(new_dir / f) for f in files]]).fetchone()
+        info["rows"] = int(count[0]) if count else 0
+        old_extras = self.manifest()["tables"].get(table.name, {}).get("extra_files", [])
+        for f in old_extras:
+            _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
+        info["extra_files"] = list(old_extras)
+        if s.extras:
+            rel = f"extras/{table.name}/{s.sha256[:16]}.parquet"
+            (new_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            cols = ", ".join([*(q(k) for k in table.key), "__row", *(q(e) for e in s.extras)])
+            con.execute(f"COPY (SELECT {cols} FROM {s.relation}) TO {lit(str(new_dir / rel))} "
+                        "(FORMAT parquet)")
+            info["extra_files"].append(rel)
+        con.execute(f"DROP VIEW new_{table.name}")
+        return info
+
+    def _write_partitioned(self, con: duckdb.DuckDBPyConnection, table: Table, merged: str,
+                           new_dir: Path) -> list[str]:
+        """One file per month of ``partition_by``, written in one pass; months that no new
+        row touches (and that hold no replaced key) are hard-linked from the live snapshot."""
+        col = q(table.partition_by or "")
+        month = f"strftime({col}, '%Y-%m')"
+        old_files: dict[str, list[str]] = {}
+        for f in self.manifest()["tables"].get(table.name, {}).get("files", []):
+            old_files.setdefault(Path(f).stem[:7], []).append(f)
+        old = self.relation_sql(table.name)
+        keep_months: set[str] = set(old_files) - {"empty"}
+        if old is not None:
+            new_months = {r[0] for r in con.execute(
+                f"SELECT DISTINCT {month} FROM new_{table.name}").fetchall()}
+            keys = ", ".join(q(k) for k in table.key)
+            on = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
+            replaced = {r[0] for r in con.execute(
+                f"SELECT DISTINCT {month.replace(col, 'o.' + col)} FROM {old} o "
+                f"WHERE EXISTS (SELECT 1 FROM (SELECT {keys} FROM new_{table.name}) n "
+                f"WHERE {on})").fetchall()}
+            keep_months -= new_months | replaced
+        files: list[str] = []
+        out = new_dir / table.name
+        out.mkdir(parents=True, exist_ok=True)
+        scratch = new_dir / f".{table.name}-parts"
+        rewrite = f"{month} NOT IN ({', '.join(lit(m) for m in sorted(keep_months))})" \
+            if keep_months else "true"
+        con.execute(f"COPY (SELECT *, {month} AS __month FROM {merged} m WHERE {rewrite}) "
+                    f"TO {lit(str(scratch))} (FORMAT parquet, COMPRESSION zstd, "
+                    f"PARTITION_BY (__month), OVERWRITE_OR_IGNORE)")
+        if scratch.exists():
+            for part in sorted(scratch.iterdir()):  # __month=2025-01/data_0.parquet …
+                m = part.name.split("=", 1)[1]
+                pieces = sorted(part.glob("*.parquet"))
+                for i, piece in enumerate(pieces):
+                    rel = f"{table.name}/{m}.parquet" if len(pieces) == 1 \
+                        else f"{table.name}/{m}_{i}.parquet"
+                    os.rename(piece, new_dir / rel)
+                    files.append(rel)
+            shutil.rmtree(scratch)
+        for m in sorted(keep_months):
+            for rel in old_files[m]:
+                _link(self.snapshot_dir / rel, new_dir / rel)  # type: ignore[operator]
+                files.append(rel)
+        if not files:  # no rows at all: keep the schema in one empty file
+            rel = f"{table.name}/empty.parquet"
+            con.execute(f"COPY (SELECT * FROM new_{table.name} LIMIT 0) "
+                        f"TO {lit(str(new_dir / rel))} (FORMAT parquet)")
+            files.append(rel)
+        return sorted(files)
+
+    def _commit(self, new_dir: Path, new_id: str) -> None:
+        """Make ``new_dir`` the live snapshot: the only step that changes what readers see."""
+        _fsync_tree(new_dir)
+        snapshots = self.home / "snapshots"
+        snapshots.mkdir(exist_ok=True)
+        previous = self.current_id
+        os.rename(new_dir, snapshots / new_id)
+        _fsync_dir(snapshots)
+        tmp = self.home / "CURRENT.tmp"
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(new_id + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.home / "CURRENT")
+        _fsync_dir(self.home)
+        # Keep the previous snapshot for a reader that may still be on it; drop older ones.
+        keep = {new_id, previous}
+        for d in snapshots.iterdir():
+            if d.name not in keep:
+                shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(self.home / "staging", ignore_errors=True)
+
+
+def _key_order(table: Table) -> str:
+    return ", ".join(f"{q(k)} NULLS FIRST" for k in table.key)
