@@ -1,0 +1,255 @@
+"""The monitor run: profile + as-of date + warehouse → alerts, progress, figures.
+
+The runner knows no rule by name: it walks the registry in the profile's
+order, turns off a rule whose tables are absent (and says so), executes each
+rule's expression on the chosen engine, and renders each alert's Chinese
+message from its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS, TABLES
+from jicai.engine.context import Context
+from jicai.engine.figures import assessment, prepayment
+from jicai.engine.messages import render
+from jicai.engine.progress import PROGRESS_NEEDS, progress_table
+from jicai.engine.registry import ALERT_FIELDS, RULES, Message, load_all
+from jicai.errors import EngineError
+from jicai.policy.calendar import WorkCalendar
+from jicai.policy.profiles import Profile
+from jicai.warehouse.store import Warehouse
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RuleRun:
+    rule_id: str
+    status: str  # ran | off (tables missing) | unavailable (needs data outside the contract)
+    alerts: int = 0
+    note: str = ""
+
+
+@dataclass
+class MonitorResult:
+    as_of: date
+    profile: Profile
+    alerts: pa.Table
+    progress: pa.Table
+    prepayment: pa.Table
+    assessment: pa.Table
+    rules: list[RuleRun] = field(default_factory=list)
+    snapshot: str | None = None
+    engine: str = "duckdb"
+
+
+def connect(engine: str = "duckdb", spark_master: str | None = None) -> Any:
+    if engine == "duckdb":
+        return ibis.duckdb.connect()
+    if engine == "spark":
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:
+            raise EngineError("未安装 PySpark：pip install 'jicai[spark]'",
+                              "PySpark is not installed: pip install 'jicai[spark]'") from exc
+        builder = SparkSession.builder.appName("jicai").master(spark_master or "local[2]")
+        builder = builder.config("spark.sql.session.timeZone", "UTC")
+        builder = builder.config("spark.sql.shuffle.partitions", "4")
+        builder = builder.config("spark.ui.enabled", "false")
+        session = builder.getOrCreate()
+        return ibis.pyspark.connect(session)
+    raise EngineError(f"未知的计算引擎：{engine}（可用：duckdb、spark）",
+                      f"unknown engine {engine!r} (use duckdb or spark)")
+
+
+def open_tables(con: Any, warehouse: Warehouse, url: str | None = None) -> dict[str, ir.Table]:
+    """The live tables; with ``url`` (hdfs://…, s3a://…, file://…) Spark reads the same
+    snapshot files from a copy of the home there (the manifest is read locally)."""
+    tables: dict[str, ir.Table] = {}
+    for name in warehouse.tables():
+        files = [str(f) for f in warehouse.files(name)]
+        if url is not None:
+            files = [url.rstrip("/") + "/" + f.relative_to(warehouse.home).as_posix()
+                     for f in warehouse.files(name)]
+        if con.name == "duckdb":
+            t = con.read_parquet(files, table_name=f"w_{name}", hive_partitioning=False)
+        else:
+            # Ibis' PySpark read_parquet takes one path; the session takes many.
+            con._session.read.parquet(*files).createOrReplaceTempView(f"w_{name}")
+            t = con.table(f"w_{name}")
+        # Parquet written by different imports may differ in physical width; the
+        # contract's types are the truth.
+        schema = TABLES[name]
+        t = t.select(*[t[c.name].cast(_ibis_type(c.arrow_type)).name(c.name)
+                       for c in schema.columns])
+        tables[name] = t
+    return tables
+
+
+def _ibis_type(t: pa.DataType) -> str:
+    if pa.types.is_decimal(t):
+        return f"decimal({t.precision}, {t.scale})"
+    return {pa.string(): "string", pa.int64(): "int64", pa.float64(): "float64",
+            pa.date32(): "date", pa.timestamp("us"): "timestamp", pa.bool_(): "boolean"}[t]
+
+
+def _calendar_years(con: Any, tables: Mapping[str, ir.Table], as_of: date) -> list[int]:
+    """Every year a working-day calculation touches: from the earliest filing, ticket or
+    order to the as-of year, or to the latest promised fix date known by then."""
+    lows: list[int] = [as_of.year]
+    highs: list[int] = [as_of.year]
+    end = ibis.literal(as_of + timedelta(days=1), type="timestamp")
+    probes: dict[str, Callable[[ir.Table], dict[str, ir.Value]]] = {
+        "filings": lambda t: {"lo": t.purchased_at.min().year()},
+        "orders": lambda t: {"lo": t.ordered_at.min().year()},
+        "tickets": lambda t: {
+            "lo": t.reported_at.min().year(),
+            # a promise is known once the reply is made (T2 compares it in working days)
+            "hi": t.committed_by.max(where=t.replied_at < end).year()},
+    }
+    for name, aggs in probes.items():
+        if name not in tables:
+            continue
+        row = con.to_pyarrow(tables[name].aggregate(**aggs(tables[name]))).to_pylist()[0]
+        if row.get("lo") is not None:
+            lows.append(int(row["lo"]))
+        if row.get("hi") is not None:
+            highs.append(int(row["hi"]))
+    return list(range(min(lows), max(highs) + 1))
+
+
+def run_monitor(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: str = "duckdb",
+                spark_master: str | None = None, calendar: WorkCalendar | None = None,
+                progress: Progress | None = None,
+                warehouse_url: str | None = None) -> MonitorResult:
+    registry = load_all()
+    report = progress or (lambda _msg, _i, _n: None)
+    con = connect(engine, spark_master)
+    if warehouse_url is not None and engine != "spark":
+        raise EngineError("--warehouse-url 仅用于 Spark 引擎",
+                          "--warehouse-url is for the Spark engine only")
+    tables = open_tables(con, warehouse, warehouse_url)
+    cal = calendar or WorkCalendar.load()
+    # Every year a working-day deadline needs must be known: an unknown one is an error,
+    # never a guess — but only when the profile has a rule that counts working days.
+    # The year after as_of is added when known so deadlines crossing New Year resolve;
+    # when unknown, deadlines past the calendar are past as_of and not yet due.
+    counting = [registry[r] for r in profile.rules if registry[r].uses_calendar
+                and all(t in tables for t in registry[r].needs)]
+    years: list[int] = []
+    if counting:
+        years = _calendar_years(con, tables, as_of)
+        for y in years:
+            cal.year_days(y)  # raises CalendarError naming the year
+        if as_of.year + 1 not in years and cal.knows(as_of.year + 1):
+            years.append(as_of.year + 1)
+    calendar_table = ibis.memtable(cal.table(years))
+    ctx = Context(con, tables, as_of, profile, calendar_table)
+
+    steps = len(profile.rules) + 1
+    report("进度 / progress", 0, steps)
+    progress_pa = _empty(PROGRESS_COLUMNS)
+    prog_full: pa.Table | None = None
+    if ctx.has(*PROGRESS_NEEDS):
+        prog_full = con.to_pyarrow(progress_table(ctx))
+        ctx.tables["progress"] = ibis.memtable(prog_full)
+        progress_pa = _sorted(prog_full.select([c for c, _z, _t in PROGRESS_COLUMNS]).cast(
+            pa.schema([(c, t) for c, _z, t in PROGRESS_COLUMNS])),
+            ["batch_code", "cycle_no", "institution_code", "variety_code"])
+
+    names = _names(con, tables)
+    runs: list[RuleRun] = []
+    parts: list[pa.Table] = []
+    for i, (rid, cfg) in enumerate(profile.rules.items(), start=1):
+        r = registry[rid]
+        report(rid, i, steps)
+        if not r.available:
+            runs.append(RuleRun(rid, "unavailable", note=r.why_unavailable))
+            continue
+        missing = [t for t in r.needs if t not in tables]
+        if missing:
+            runs.append(RuleRun(rid, "off", note="缺少表 / missing tables: " + ", ".join(missing)))
+            continue
+        assert r.compute is not None
+        expr = r.compute(ctx, cfg.settings)
+        got = con.to_pyarrow(expr)
+        parts.append(_finish(got, rid, cfg.clause, r.message, names))
+        runs.append(RuleRun(rid, "ran", got.num_rows))
+    alerts = pa.concat_tables(parts) if parts else _empty(ALERT_COLUMNS)
+    alerts = _sorted(alerts, ["rule_id", "institution_code", "variety_code", "ref",
+                              "batch_code", "cycle_no", "product_code", "severity"])
+    report("完成 / done", steps, steps)
+    prep = prepayment(ctx, con) if ctx.has(*PROGRESS_NEEDS) else pa.table({})
+    assess = assessment(prog_full, profile, as_of) if prog_full is not None else pa.table({})
+    return MonitorResult(as_of, profile, alerts, progress_pa, prep, assess, runs,
+                         warehouse.current_id, engine)
+
+
+def _empty(cols: tuple[tuple[str, str, pa.DataType], ...]) -> pa.Table:
+    return pa.table({c: pa.array([], t) for c, _z, t in cols})
+
+
+def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
+    if t.num_rows == 0:
+        return t
+    return t.sort_by([(k, "ascending", "at_start") for k in keys])
+
+
+def _names(con: Any, tables: Mapping[str, ir.Table]) -> dict[str, dict[str, str]]:
+    """Display names for messages: institutions, companies, products, varieties, batches."""
+    out: dict[str, dict[str, str]] = {k: {} for k in
+                                      ("institution", "company", "product", "variety", "batch")}
+    if "institutions" in tables:
+        t = con.to_pyarrow(tables["institutions"].select("institution_code", "name"))
+        out["institution"] = dict(zip(*(t.column(i).to_pylist() for i in (0, 1)), strict=True))
+    if "companies" in tables:
+        t = con.to_pyarrow(tables["companies"].select("company_code", "name"))
+        out["company"] = dict(zip(*(t.column(i).to_pylist() for i in (0, 1)), strict=True))
+    if "products" in tables:
+        p = tables["products"]
+        t = con.to_pyarrow(p.select("product_code", "generic_name", "spec", "variety_code"))
+        codes, generic, spec, variety = (t.column(i).to_pylist() for i in range(4))
+        out["product"] = {c: f"{g} {s}" for c, g, s in zip(codes, generic, spec, strict=True)}
+        for v, g in sorted(zip(variety, generic, strict=True), reverse=True):
+            out["variety"][v] = g
+    if "batches" in tables:
+        t = con.to_pyarrow(tables["batches"].select("batch_code", "name"))
+        out["batch"] = dict(zip(*(t.column(i).to_pylist() for i in (0, 1)), strict=True))
+    return out
+
+
+def _finish(got: pa.Table, rule_id: str, clause: str, message: Message,
+            names: dict[str, dict[str, str]]) -> pa.Table:
+    n = got.num_rows
+    text = render(got, message, names)
+    msgs = pc.binary_join_element_wise(text, pa.scalar(f"（{clause}）"), "") if n else text
+    cols: dict[str, Any] = {"rule_id": pa.array([rule_id] * n, pa.string())}
+    for f in ALERT_FIELDS:
+        cols[f] = got.column(f)
+    cols["clause"] = pa.array([clause] * n, pa.string())
+    cols["message"] = pa.array(msgs, pa.string())
+    t = pa.table(cols)
+    t = t.set_column(t.schema.get_field_index("value"), "value",
+                     pc.round(t.column("value").cast(pa.float64()), 6))
+    t = t.set_column(t.schema.get_field_index("threshold"), "threshold",
+                     pc.round(t.column("threshold").cast(pa.float64()), 6))
+    return t.select([c for c, _z, _t in ALERT_COLUMNS]).cast(
+        pa.schema([(c, t) for c, _z, t in ALERT_COLUMNS]))
+
+
+def rules_table() -> list[dict[str, Any]]:
+    """Every registered rule with its metadata (for docs and `jicai rules`)."""
+    load_all()
+    return [{"id": r.id, "code": r.code, "title_zh": r.title_zh, "title_en": r.title_en,
+             "clause": r.clause, "needs": r.needs, "settings": dict(r.settings),
+             "available": r.available} for r in RULES.values()]
