@@ -1,0 +1,71 @@
+"""Sign-in, the landing page, API tokens, and the administrator's user list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jicai.web.accounts.forms import UserForm
+from jicai.web.accounts.models import ApiToken
+from jicai.web.accounts.permissions import current, get_scoped, require
+from jicai.web.accounts.roles import Capability
+from jicai.web.accounts.scoping import scoped_users
+from jicai.web.accounts.services import create_user
+from jicai.web.accounts.todo import todo_for
+from jicai.web.audit.record import Actor, record
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"todo": todo_for(current(request))})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    user = current(request)
+    new_key = None
+    if request.method == "POST":
+        name = (request.POST.get("name") or "").strip() or "api"
+        with transaction.atomic():
+            token, new_key = ApiToken.issue(user, name)
+            record(Actor.of(request), "accounts.token_issue", token, before=None,
+                   after={"name": name, "user": user.pk})
+    return render(request, "accounts/tokens.html",
+                  {"tokens": user.tokens.order_by("-created"), "new_key": new_key})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current(request)
+    token = get_scoped(user.tokens.all(), pk=pk)
+    with transaction.atomic():
+        record(Actor.of(request), "accounts.token_revoke", token,
+               before={"name": token.name, "user": user.pk}, after=None)
+        token.delete()
+    return redirect("accounts:tokens")
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    require(current(request), Capability.MANAGE_USERS)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = create_user(Actor.of(request), data["username"], data["password"],
+                               data["role"], data["scope"], within=current(request))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("User %(name)s created.") % {"name": user.username})
+            return redirect("accounts:users")
+    return render(request, "accounts/users.html",
+                  {"users": scoped_users(current(request)).order_by("username"),
+                   "form": form})

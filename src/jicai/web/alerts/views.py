@@ -1,0 +1,118 @@
+"""The alert inbox, one alert, and the delayed-response lists (GANZHOU 二(六))."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jicai.web.accounts.models import User
+from jicai.web.accounts.permissions import current, get_scoped
+from jicai.web.accounts.roles import BUREAU_ROLES, Capability, can
+from jicai.web.accounts.scope import ancestor_paths
+from jicai.web.actions import run_action
+from jicai.web.alerts import services
+from jicai.web.alerts.delayed import delayed_lists
+from jicai.web.alerts.models import Alert, AlertStatus, Severity
+from jicai.web.alerts.scoping import latest_run, scoped_alerts, scoped_dispositions
+from jicai.web.audit.record import Actor
+from jicai.web.tables import csv_response
+
+FILTERS = ("rule", "severity", "status", "region", "institution", "variety")
+
+
+def _filtered(user: User, params: Any) -> QuerySet[Alert]:
+    run = latest_run()
+    items = scoped_alerts(user).filter(run=run)
+    f = {k: (params.get(k) or "").strip() for k in FILTERS}
+    if f["rule"]:
+        items = items.filter(rule_id=f["rule"])
+    if f["severity"]:
+        items = items.filter(severity=f["severity"])
+    if f["status"]:
+        items = items.filter(status=f["status"])
+    if f["region"]:
+        items = items.filter(institution__region__path__contains=f["region"] + "/")
+    if f["institution"]:
+        items = items.filter(institution_code=f["institution"])
+    if f["variety"]:
+        items = items.filter(variety_code=f["variety"])
+    if params.get("mine") and user.region is not None:
+        items = items.filter(escalated_to=user.region) | items.filter(assigned_to=user)
+    return items
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = current(request)
+    items = _filtered(user, request.GET)
+    base = scoped_alerts(user).filter(run=latest_run())
+    return render(request, "alerts/inbox.html", {
+        "run": latest_run(), "alerts": items[:300], "total": items.count(),
+        "rules": base.values_list("rule_id", flat=True).distinct().order_by("rule_id"),
+        "severities": Severity.choices, "statuses": AlertStatus.choices,
+        "f": {k: request.GET.get(k, "") for k in FILTERS}})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current(request)
+    alert = get_scoped(scoped_alerts(user), pk=pk)
+    about_me = (user.institution_id is not None and user.institution_id == alert.institution_id) \
+        or (user.company_id is not None and user.company_id in (alert.company_id,
+                                                               alert.distributor_id))
+    officers = User.objects.none()
+    if can(user, Capability.HANDLE_ALERT) and alert.institution is not None:
+        path = alert.institution.region.path
+        officers = User.objects.filter(role__in=BUREAU_ROLES, is_active=True,
+                                       region__path__in=ancestor_paths(path))
+    return render(request, "alerts/detail.html", {
+        "alert": alert, "officers": officers,
+        "dispositions": scoped_dispositions(user).filter(fingerprint=alert.fingerprint),
+        "can_handle": can(user, Capability.HANDLE_ALERT) and alert.status != "resolved",
+        "can_answer": can(user, Capability.ANSWER_ALERT) and about_me
+        and alert.status != "resolved"})
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current(request)
+    alert = get_scoped(scoped_alerts(user), pk=pk)
+    action = request.POST.get("action", "")
+    note = request.POST.get("note", "")
+    raw_assignee = request.POST.get("assignee", "")
+    assignee = User.objects.filter(pk=int(raw_assignee)).first() \
+        if raw_assignee.isdigit() else None
+    return run_action(request, lambda: services.handle(Actor.of(request), alert, action, note,
+                                                       assignee),
+                      _("Done."), reverse("alerts:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_scoped(scoped_alerts(current(request)), pk=pk)
+    note = request.POST.get("note", "")
+    return run_action(request, lambda: services.answer(Actor.of(request), alert, note),
+                      _("Your answer was recorded."), reverse("alerts:detail", args=[pk]))
+
+
+@login_required
+def delayed(request: HttpRequest) -> HttpResponse:
+    """Orders unanswered after 48 hours, one list per distributor (延迟响应清单)."""
+    lists = delayed_lists(scoped_alerts(current(request)).filter(run=latest_run()))
+    if request.GET.get("format") == "csv":
+        header = ["distributor_code", "distributor", "order_line_id", "institution_code",
+                  "institution", "product_code", "ordered_at", "hours", "rule_id"]
+        return csv_response("delayed-response.csv", header, (
+            [d["code"], d["name"], a.ref, a.institution_code, a.institution or "",
+             a.product_code, a.ordered_at, a.value, a.rule_id]
+            for d in lists for a in d["alerts"]))
+    return render(request, "alerts/delayed.html", {"lists": lists, "run": latest_run()})

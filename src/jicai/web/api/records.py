@@ -1,0 +1,111 @@
+"""API of off-platform purchases and three-party agreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from jicai.errors import CalendarError
+from jicai.web.accounts.permissions import current, get_scoped, require_scope
+from jicai.web.accounts.roles import ScopeKind
+from jicai.web.agreements import services as agreements
+from jicai.web.agreements.models import Agreement
+from jicai.web.agreements.scoping import scoped_agreements
+from jicai.web.api.lazy import Mapped
+from jicai.web.api.schemas import AgreementOut, PurchaseIn, PurchaseOut, ReasonIn, RecordIn
+from jicai.web.audit.record import Actor
+from jicai.web.purchases import services as purchases
+from jicai.web.purchases.models import OffPlatformPurchase
+from jicai.web.purchases.scoping import scoped_purchases
+from jicai.web.reference.scoping import scoped_companies, scoped_products
+
+router = Router()
+
+
+def purchase_out(p: OffPlatformPurchase) -> dict[str, Any]:
+    try:
+        due = purchases.due(p.purchased_at)
+    except CalendarError:
+        due = None
+    return {"id": p.pk, "filing_id": p.filing_id, "institution_code": p.institution_id,
+            "product_code": p.product_id, "product_name": p.product_name,
+            "category": p.category, "qty": p.qty, "amount": p.amount,
+            "purchased_at": p.purchased_at, "filed_at": p.filed_at, "deadline": due,
+            "late": None if due is None else p.filed_at > due, "status": p.status}
+
+
+def agreement_out(a: Agreement) -> dict[str, Any]:
+    return {"id": a.pk, "batch_code": a.batch.code, "cycle_no": a.batch.cycle_no,
+            "institution_code": a.institution_id, "company_code": a.company_id,
+            "distributor_code": a.distributor_id, "signed_at": a.signed_at, "status": a.status,
+            "deadline": agreements.due(a), "signed_on_behalf": a.signed_on_behalf}
+
+
+@router.get("/purchases", response=list[PurchaseOut])
+@paginate
+def purchase_list(request: HttpRequest) -> Any:
+    user = current(request)
+    require_scope(user, ScopeKind.REGION, ScopeKind.INSTITUTION)
+    return Mapped(scoped_purchases(user), purchase_out)
+
+
+@router.post("/purchases", response={201: PurchaseOut})
+def register(request: HttpRequest, body: PurchaseIn) -> Status[dict[str, Any]]:
+    user = current(request)
+    data = body.dict()
+    code = data.pop("product_code")
+    data["product"] = get_scoped(scoped_products(user), pk=code) if code else None
+    return Status(201, purchase_out(purchases.register(Actor.of(request, via="api"), data)))
+
+
+@router.get("/purchases/{pk}", response=PurchaseOut)
+def purchase(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return purchase_out(get_scoped(scoped_purchases(current(request)), pk=pk))
+
+
+@router.post("/purchases/{pk}/withdraw", response=PurchaseOut)
+def withdraw(request: HttpRequest, pk: int, body: ReasonIn) -> dict[str, Any]:
+    p = get_scoped(scoped_purchases(current(request)), pk=pk)
+    purchases.withdraw(Actor.of(request, via="api"), p, body.reason)
+    return purchase_out(p)
+
+
+@router.get("/agreements", response=list[AgreementOut])
+@paginate
+def agreement_list(request: HttpRequest, status: str | None = None) -> Any:
+    items = scoped_agreements(current(request))
+    if status:
+        items = items.filter(status=status)
+    return Mapped(items, agreement_out)
+
+
+@router.get("/agreements/{pk}", response=AgreementOut)
+def agreement(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return agreement_out(get_scoped(scoped_agreements(current(request)), pk=pk))
+
+
+@router.post("/agreements/{pk}/record", response=AgreementOut)
+def record(request: HttpRequest, pk: int, body: RecordIn) -> dict[str, Any]:
+    user = current(request)
+    a = get_scoped(scoped_agreements(user), pk=pk)
+    distributor = get_scoped(scoped_companies(user), pk=body.distributor_code) \
+        if body.distributor_code else None
+    agreements.record_signing(Actor.of(request, via="api"), a, distributor, body.signed_at)
+    return agreement_out(a)
+
+
+@router.post("/agreements/{pk}/confirm", response=AgreementOut)
+def confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
+    a = get_scoped(scoped_agreements(current(request)), pk=pk)
+    agreements.confirm(Actor.of(request, via="api"), a)
+    return agreement_out(a)
+
+
+@router.post("/agreements/{pk}/dispute", response=AgreementOut)
+def dispute(request: HttpRequest, pk: int, body: ReasonIn) -> dict[str, Any]:
+    a = get_scoped(scoped_agreements(current(request)), pk=pk)
+    agreements.dispute(Actor.of(request, via="api"), a, body.reason)
+    return agreement_out(a)

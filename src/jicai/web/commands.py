@@ -1,0 +1,117 @@
+"""``jicai serve`` and ``jicai createuser`` (registered in :mod:`jicai.cli`), and the
+``serve_demo`` that ``jicai demo --serve`` calls.
+
+::
+
+    jicai serve --home DIR [--host 127.0.0.1] [--port 8000] [--profile national] [--demo]
+    jicai createuser USERNAME --role county_officer --scope 411302 [--password …] [--home DIR]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from jicai.web.accounts.roles import Role
+
+HOME_HELP = "The jicai home (仓库目录); default $JICAI_HOME or ./jicai-data."
+
+
+def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo: bool,
+           outs: Path | None = None) -> None:
+    """Migrate, load the reference data, (demo: seed users, take in runs), then serve."""
+    from jicai.web.setup import configure, migrate
+
+    configure(home, profile, host)
+    migrate()
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer, run
+    from django.core.wsgi import get_wsgi_application
+
+    from jicai.web.alerts.models import MonitorRun
+    from jicai.web.audit.record import Actor
+    from jicai.web.demo_seed import ensure_demo_data, print_users, seed_demo_users
+    from jicai.web.monitoring import bridge
+    from jicai.web.monitoring.runs import import_output_folder
+    from jicai.web.monitoring.sync import sync_reference
+    from jicai.web.tickets.services import sweep_overdue
+
+    system = Actor(user=None, via="serve")
+    if demo and ensure_demo_data(Path(settings.HOME)):
+        click.echo("已生成模拟省份 / generated the demo province", err=True)
+    if bridge.has_data():
+        counts = sync_reference(system)
+        click.echo("参考数据 / reference data: "
+                   + ", ".join(f"{k} {v}" for k, v in counts.items()), err=True)
+    else:
+        click.echo(f"仓库为空 / the warehouse at {settings.HOME} is empty: "
+                   "run `jicai import DATA_DIR` or `jicai serve --demo`.", err=True)
+    run_dir = outs / settings.JICAI_PROFILE if outs is not None else None
+    if run_dir is not None and (run_dir / "run.json").exists() and not MonitorRun.objects.exists():
+        imported = import_output_folder(system, run_dir)
+        click.echo(f"预警 / alerts of {run_dir}: {imported.alert_count}", err=True)
+    if demo:
+        print_users(seed_demo_users())
+    sweep_overdue()
+    click.echo(f"jicai web: http://{host}:{port}/  (profile {settings.JICAI_PROFILE}, "
+               f"home {settings.HOME}); Ctrl-C stops it.", err=True)
+    try:
+        run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True,
+            server_cls=WSGIServer)
+    except KeyboardInterrupt:
+        click.echo("stopped.", err=True)
+
+
+@click.command("serve")
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), help=HOME_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--profile", default=None,
+              help="Policy profile of the workflows (default $JICAI_PROFILE or national).")
+@click.option("--demo", is_flag=True,
+              help="Fill an empty home with the synthetic demo province, create one demo "
+                   "user per role and print their sign-ins.")
+def serve(home: Path | None, host: str, port: int, profile: str | None, demo: bool) -> None:
+    """Start the web app (网页端): migrations, reference data, then serve."""
+    _start(home, host, port, profile, demo=demo)
+
+
+def serve_demo(home: Path, outs: Path | None = None, port: int = 8000,
+               host: str = "127.0.0.1", profile: str | None = None) -> None:
+    """For ``jicai demo --serve``: the demo warehouse, its monitor run, one user per role."""
+    _start(home, host, port, profile, demo=True, outs=outs)
+
+
+@click.command("createuser")
+@click.argument("username")
+@click.option("--role", type=click.Choice(Role.values), required=True, help="The user's role.")
+@click.option("--scope", required=True,
+              help="Region code (officers, readers, admins), institution code or company code.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), help=HOME_HELP)
+def createuser(username: str, role: str, scope: str, password: str, home: Path | None) -> None:
+    """Create a web account with a role and a scope (创建用户)."""
+    from jicai.web.setup import configure, migrate
+
+    configure(home)
+    migrate()
+    from django.core.exceptions import ValidationError
+
+    from jicai.web.accounts.models import User
+    from jicai.web.accounts.services import create_user
+    from jicai.web.audit.record import Actor
+    from jicai.web.monitoring import bridge
+    from jicai.web.monitoring.sync import sync_reference
+    from jicai.web.reference.models import Region
+
+    cli = Actor(user=None, via="createuser")
+    if not Region.objects.exists() and bridge.has_data():
+        sync_reference(cli)
+    if User.objects.filter(username=username).exists():
+        raise click.ClickException(f"用户已存在 / user {username!r} exists")
+    try:
+        user = create_user(cli, username, password, role, scope)
+    except ValidationError as exc:
+        raise click.ClickException("; ".join(exc.messages)) from exc
+    click.echo(f"created {user.username} ({user.role}, {user.scope_label})")

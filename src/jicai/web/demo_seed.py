@@ -1,0 +1,94 @@
+"""Demo accounts: one user per role, picked from the reference data, with a known password.
+
+``jicai serve --demo`` calls these; the sign-ins are printed at startup and
+listed in ``docs/web.md``. Never use them outside a demonstration.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from django.db.models import Count
+
+from jicai.web.accounts.models import User
+from jicai.web.accounts.roles import Role
+from jicai.web.accounts.services import create_user
+from jicai.web.audit.record import Actor
+from jicai.web.reference.models import Company, Institution, Region
+
+DEMO_PASSWORD = "jicai-demo"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    scope: str
+    scope_name: str
+
+
+def ensure_demo_data(home: Path, lines: str = "tiny") -> bool:
+    """Generate the synthetic province into an empty home; False if it already had data."""
+    from jicai.warehouse.store import Warehouse
+
+    warehouse = Warehouse(home)
+    if warehouse.current_id:
+        return False
+    from jicai.demo.generate import generate
+
+    with tempfile.TemporaryDirectory(prefix="jicai-demo-") as tmp:
+        generate(Path(tmp), lines=lines)
+        warehouse.import_folder(Path(tmp), user="demo")
+    return True
+
+
+def _picks() -> list[tuple[str, Any, str]]:
+    """(username, role, scope code) for every role, chosen so that the workflows connect."""
+    province = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    counties = (Region.objects.filter(level="county")
+                .annotate(n=Count("institutions")).filter(n__gt=0).order_by("code"))
+    county_a = counties.first()
+    county_b = counties.exclude(pk=getattr(county_a, "pk", None)).first()
+    if province is None or county_a is None:
+        raise click.ClickException("no regions with institutions: load the reference data first")
+    hospital = (Institution.objects.filter(region=county_a, consortium_lead__isnull=True)
+                .order_by("-grade", "code").first())
+    manufacturer = (Company.objects.filter(products__awards__role="winning")
+                    .distinct().order_by("code").first())
+    distributor = Company.objects.exclude(role="manufacturer").order_by("code").first()
+    picks = [("admin", Role.ADMIN, province.code),
+             ("province", Role.PROVINCE_OFFICER, province.code),
+             ("city", Role.CITY_OFFICER, county_a.parent_id or ""),
+             ("county", Role.COUNTY_OFFICER, county_a.code),
+             ("health", Role.HEALTH_READER, province.code)]
+    if county_b is not None:
+        picks.append(("county_b", Role.COUNTY_OFFICER, county_b.code))
+    if hospital is not None:
+        picks.append(("hospital", Role.INSTITUTION, hospital.code))
+    if manufacturer is not None:
+        picks.append(("company", Role.COMPANY, manufacturer.code))
+    if distributor is not None:
+        picks.append(("distributor", Role.COMPANY, distributor.code))
+    return picks
+
+
+def seed_demo_users(password: str = DEMO_PASSWORD) -> list[DemoUser]:
+    """Create the demo users that do not exist yet; returns every demo user."""
+    actor = Actor(user=None, via="demo")
+    out = []
+    for username, role, scope in _picks():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = create_user(actor, username, password, role, scope, check_password=False)
+        out.append(DemoUser(user.username, user.get_role_display(), scope, user.scope_label))
+    return out
+
+
+def print_users(users: list[DemoUser], password: str = DEMO_PASSWORD) -> None:
+    click.echo(f"演示账号 / demo sign-ins (password 密码: {password}):", err=True)
+    for u in users:
+        click.echo(f"  {u.username:<12} {u.role} · {u.scope_name} ({u.scope})", err=True)

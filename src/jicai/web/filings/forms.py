@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jicai.web import clock
+from jicai.web.reference.models import Batch
+
+
+class OpenWindowForm(forms.Form):
+    batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.none())
+    closes_on = forms.DateField(label=_("Closes on"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, batches: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if batches is not None:
+            self.fields["batch"].queryset = batches  # type: ignore[attr-defined]
+        self.fields["closes_on"].initial = clock.today() + dt.timedelta(days=14)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)

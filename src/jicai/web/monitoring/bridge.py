@@ -1,0 +1,69 @@
+"""The web app's only doors to the warehouse and the engine.
+
+The engine never imports the web app; the web app reaches the engine through
+these few functions, so a change in the engine's signatures touches one file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from django.conf import settings
+
+from jicai.web import clock
+
+
+def home() -> Path:
+    return Path(settings.HOME)
+
+
+def warehouse() -> Any:
+    from jicai.warehouse.store import Warehouse
+
+    return Warehouse(home())
+
+
+def read_table(name: str) -> pa.Table | None:
+    """The live contract table ``name`` of the home's warehouse, or None."""
+    return warehouse().read(name)  # type: ignore[no-any-return]
+
+
+def has_data() -> bool:
+    return bool(warehouse().current_id)
+
+
+def import_tables(tables: dict[str, pa.Table], user: str) -> Any:
+    """Validate and store ``tables``; ContractError (with every problem) if they break it."""
+    return warehouse().import_tables(tables, source="web", user=user)
+
+
+def run_monitor(as_of: dt.date, profile: str) -> Any:
+    """A monitor run over the home's warehouse; returns the engine's MonitorResult."""
+    from jicai.engine.run import run_monitor as engine_run
+    from jicai.policy.profiles import load_profile
+
+    with warnings.catch_warnings():
+        # Ibis 12 on DuckDB 2 emits the libraries' own deprecation notices
+        # (fetch_arrow_table); they say nothing about the run (as in the engine's tests).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return engine_run(warehouse(), as_of, load_profile(profile), calendar=clock.calendar())
+
+
+def demand_ratio(profile: str) -> float | None:
+    """The ``demand.below_history`` ratio of the profile, or None when the rule is off."""
+    from jicai.policy.profiles import load_profile
+
+    rule = load_profile(profile).rules.get("demand.below_history")
+    return None if rule is None else float(rule.settings["ratio"])
+
+
+def rule_titles() -> dict[str, tuple[str, str]]:
+    """Rule id → (Chinese title, English title), from the engine's registry."""
+    from jicai.engine.registry import RULES, load_all
+
+    load_all()
+    return {rid: (r.title_zh, r.title_en) for rid, r in RULES.items()}

@@ -1,0 +1,78 @@
+"""Starting a monitor run from the web, or taking in an ``alerts.csv`` a run wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+
+from django.db import transaction
+
+from jicai.errors import JicaiError
+from jicai.web import clock
+from jicai.web.accounts.permissions import require
+from jicai.web.accounts.roles import Capability
+from jicai.web.alerts.importing import import_alerts, read_alerts_csv
+from jicai.web.alerts.models import MonitorRun, RunStatus
+from jicai.web.audit.record import Actor, record, snapshot
+from jicai.web.monitoring import bridge
+
+log = logging.getLogger(__name__)
+
+
+def _finish(actor: Actor, run: MonitorRun, status: str, message: str = "") -> MonitorRun:
+    run.status, run.message, run.finished_at = status, message, clock.now()
+    with transaction.atomic():
+        run.save()
+        record(actor, "monitoring.run", run, before=None, after=snapshot(run))
+    return run
+
+
+def start_run(actor: Actor, as_of: dt.date, profile: str) -> MonitorRun:
+    """Run the monitor over the warehouse now (the request waits for it) and keep its alerts."""
+    require(actor.user, Capability.RUN_MONITOR)  # type: ignore[arg-type]
+    run = MonitorRun.objects.create(as_of=as_of, profile=profile, started_by=actor.user,
+                                    source=f"warehouse {bridge.warehouse().current_id or '—'}")
+    try:
+        result = bridge.run_monitor(as_of, profile)
+        import_alerts(run, result.alerts, read=bridge.read_table)
+    except JicaiError as exc:
+        return _finish(actor, run, RunStatus.FAILED, str(exc))
+    except Exception as exc:  # an engine bug must fail the run, not the page
+        log.exception("monitor run %s failed", run.pk)
+        return _finish(actor, run, RunStatus.FAILED,
+                       f"监测运行出错 / the monitor run failed: {type(exc).__name__}: {exc}")
+    run.rules = [{"rule_id": r.rule_id, "status": r.status, "alerts": r.alerts, "note": r.note}
+                 for r in result.rules]
+    return _finish(actor, run, RunStatus.SUCCEEDED)
+
+
+def import_output_folder(actor: Actor, folder: Path) -> MonitorRun:
+    """A ``jicai monitor --out`` folder (``run.json`` and ``alerts.csv``) into the inbox.
+
+    For the command line (``jicai demo --serve``): no user, no capability to check.
+    """
+    meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    run = _import(actor, folder / "alerts.csv", dt.date.fromisoformat(meta["as_of"]),
+                  meta["profile"])
+    run.rules = meta.get("rules", [])
+    run.save(update_fields=["rules"])
+    return run
+
+
+def import_run(actor: Actor, alerts_csv: Path, as_of: dt.date, profile: str) -> MonitorRun:
+    """Take the alerts of a run made elsewhere (``jicai monitor … --out``) into the inbox."""
+    require(actor.user, Capability.RUN_MONITOR)  # type: ignore[arg-type]
+    return _import(actor, alerts_csv, as_of, profile)
+
+
+def _import(actor: Actor, alerts_csv: Path, as_of: dt.date, profile: str) -> MonitorRun:
+    run = MonitorRun.objects.create(as_of=as_of, profile=profile, started_by=actor.user,
+                                    source=f"file {alerts_csv.name}")
+    try:
+        table = read_alerts_csv(alerts_csv)
+        import_alerts(run, table, read=bridge.read_table if bridge.has_data() else None)
+    except (OSError, ValueError, KeyError) as exc:
+        return _finish(actor, run, RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
+    return _finish(actor, run, RunStatus.SUCCEEDED)

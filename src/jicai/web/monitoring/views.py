@@ -1,0 +1,115 @@
+"""Operations: publish workflow records, start a monitor run, reload reference data."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from jicai.web import clock
+from jicai.web.accounts.permissions import current, get_scoped, require
+from jicai.web.accounts.roles import Capability
+from jicai.web.actions import run_action
+from jicai.web.alerts.scoping import scoped_runs
+from jicai.web.audit.record import Actor
+from jicai.web.monitoring import bridge, publish, runs
+from jicai.web.monitoring.models import Publication
+from jicai.web.monitoring.sync import sync_reference
+
+PROFILES = ("national", "henan", "ganzhou", "jilin", "guangdong")
+
+
+class RunForm(forms.Form):
+    as_of = forms.DateField(label=gettext_lazy("As of"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    profile = forms.ChoiceField(label=gettext_lazy("Profile"),
+                                choices=[(p, p) for p in PROFILES])
+
+
+class ImportForm(RunForm):
+    alerts = forms.FileField(label=gettext_lazy("alerts.csv of a monitor run"))
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    user = current(request)
+    require(user, Capability.RUN_MONITOR)
+    initial = {"as_of": clock.today(), "profile": settings.JICAI_PROFILE}
+    return render(request, "monitoring/runs.html", {
+        "runs": scoped_runs(user)[:50], "publications": Publication.objects.all()[:10],
+        "has_data": bridge.has_data(), "snapshot": bridge.warehouse().current_id,
+        "home": bridge.home(), "run_form": RunForm(initial=initial),
+        "import_form": ImportForm(initial=initial)})
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current(request)
+    require(user, Capability.RUN_MONITOR)
+    run = get_scoped(scoped_runs(user), pk=pk)
+    counts = run.alerts.values("rule_id", "severity").annotate(n=Count("id")).order_by("rule_id")
+    return render(request, "monitoring/run.html", {"run": run, "counts": counts})
+
+
+@login_required
+@require_POST
+def do_publish(request: HttpRequest) -> HttpResponse:
+    return run_action(request, lambda: publish.publish(Actor.of(request)),
+                      _("Workflow records published to the warehouse."),
+                      reverse("monitoring:runs"))
+
+
+@login_required
+@require_POST
+def do_run(request: HttpRequest) -> HttpResponse:
+    require(current(request), Capability.RUN_MONITOR)
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a date and a profile."))
+        return redirect("monitoring:runs")
+    run = runs.start_run(Actor.of(request), form.cleaned_data["as_of"],
+                         form.cleaned_data["profile"])
+    if run.status == "failed":
+        messages.error(request, run.message)
+    return redirect("monitoring:run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def do_import(request: HttpRequest) -> HttpResponse:
+    require(current(request), Capability.RUN_MONITOR)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Give a date, a profile and the alerts.csv file."))
+        return redirect("monitoring:runs")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "alerts.csv"
+        with path.open("wb") as fh:
+            for chunk in form.cleaned_data["alerts"].chunks():
+                fh.write(chunk)
+        run = runs.import_run(Actor.of(request), path, form.cleaned_data["as_of"],
+                              form.cleaned_data["profile"])
+    if run.status == "failed":
+        messages.error(request, run.message)
+    return redirect("monitoring:run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def do_sync(request: HttpRequest) -> HttpResponse:
+    require(current(request), Capability.RUN_MONITOR)
+    counts = sync_reference(Actor.of(request))
+    messages.success(request, _("Reference data reloaded: %(counts)s")
+                     % {"counts": ", ".join(f"{k} {v}" for k, v in counts.items()) or "—"})
+    return redirect("monitoring:runs")

@@ -1,0 +1,81 @@
+"""Pages of off-platform purchases (备案采购)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jicai.errors import CalendarError
+from jicai.web.accounts.permissions import current, get_scoped, require, require_scope
+from jicai.web.accounts.roles import Capability, ScopeKind, can
+from jicai.web.actions import run_action
+from jicai.web.audit.record import Actor, history
+from jicai.web.purchases import services
+from jicai.web.purchases.forms import PurchaseForm
+from jicai.web.purchases.models import OffPlatformPurchase
+from jicai.web.purchases.scoping import scoped_purchases
+from jicai.web.workflow import WorkflowError
+
+
+def _clock(p: OffPlatformPurchase) -> dict[str, Any]:
+    try:
+        due = services.due(p.purchased_at)
+    except CalendarError as exc:
+        return {"calendar_error": exc.zh, "due": None, "late": None}
+    return {"due": due, "late": p.filed_at > due, "calendar_error": ""}
+
+
+@login_required
+def purchase_list(request: HttpRequest) -> HttpResponse:
+    user = current(request)
+    require_scope(user, ScopeKind.REGION, ScopeKind.INSTITUTION)
+    rows = [(p, _clock(p)) for p in scoped_purchases(user)[:300]]
+    return render(request, "purchases/list.html", {
+        "rows": rows, "can_register": can(user, Capability.REGISTER_PURCHASE)})
+
+
+@login_required
+def new(request: HttpRequest) -> HttpResponse:
+    user = current(request)
+    require(user, Capability.REGISTER_PURCHASE)
+    form = PurchaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            purchase = services.register(Actor.of(request), form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            clock_ = _clock(purchase)
+            if clock_.get("late"):
+                messages.warning(request, _("Filed after the 7-working-day deadline (%(due)s).")
+                                 % {"due": clock_["due"]})
+            else:
+                messages.success(request, _("Filed."))
+            return redirect("purchases:detail", pk=purchase.pk)
+    return render(request, "purchases/new.html", {"form": form})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current(request)
+    purchase = get_scoped(scoped_purchases(user), pk=pk)
+    return render(request, "purchases/detail.html", {
+        "p": purchase, "clock": _clock(purchase), "history": history(purchase),
+        "can_withdraw": purchase.status == "filed"
+        and user.institution_id == purchase.institution_id})
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    purchase = get_scoped(scoped_purchases(current(request)), pk=pk)
+    reason = request.POST.get("reason", "")
+    return run_action(request, lambda: services.withdraw(Actor.of(request), purchase, reason),
+                      _("Withdrawn."), reverse("purchases:detail", args=[pk]))

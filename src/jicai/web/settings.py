@@ -1,0 +1,136 @@
+"""Django settings of the jicai web app, read from the environment.
+
+``JICAI_HOME``        the jicai home (default ``./jicai-data``): the SQLite file
+                      ``web.sqlite3``, uploads under ``media/``, the warehouse
+``DATABASE_URL``      PostgreSQL (``postgres://user:pw@host:5432/name``) instead of SQLite
+``JICAI_PROFILE``     the policy profile the workflows follow (default ``national``)
+``JICAI_CALENDAR``    a working-day override file (CSV ``date,is_workday``)
+``JICAI_SECRET_KEY``  else one is generated and kept in the home
+``JICAI_DEBUG``       ``1`` for Django's debug pages (never in production)
+``JICAI_ALLOWED_HOSTS`` comma-separated host names (default: local names only)
+``JICAI_AUDIT_DB_GUARD`` ``0`` leaves out the database triggers guarding the audit log
+                      (only for test databases that are flushed between tests)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from jicai.web import dburl
+from jicai.web.env import env_bool, env_list, jicai_home, secret_key
+
+WEB_DIR = Path(__file__).resolve().parent
+HOME = jicai_home()
+
+SECRET_KEY = secret_key(HOME)
+DEBUG = env_bool("JICAI_DEBUG", False)
+ALLOWED_HOSTS = env_list("JICAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "jicai.web.accounts",
+    "jicai.web.reference",
+    "jicai.web.audit",
+    "jicai.web.filings",
+    "jicai.web.tickets",
+    "jicai.web.purchases",
+    "jicai.web.agreements",
+    "jicai.web.alerts",
+    "jicai.web.monitoring",
+    "jicai.web.dashboards",
+    "jicai.web.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "jicai.web.language.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "jicai.web.urls"
+WSGI_APPLICATION = "jicai.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "jicai.web.accounts.context.navigation",
+            ],
+        },
+    },
+]
+
+_url = os.environ.get("DATABASE_URL")
+# SQLite for a threaded server: WAL lets readers go on while one writes, IMMEDIATE
+# transactions take the write lock up front (no "database is locked" half-way), and a
+# writer waits up to 20 s for another one instead of failing.
+_SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME / "web.sqlite3"),
+           "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                       "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}}
+DATABASES = {"default": dburl.parse(_url) if _url else _SQLITE}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Simplified Chinese by default; English through the language switch (only the switch:
+# the browser's Accept-Language is not followed, see jicai.web.language).
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+USE_I18N = True
+# Deadlines are Beijing dates: every "today" and every date shown is Asia/Shanghai.
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [WEB_DIR / "static"]
+STATIC_ROOT = HOME / "static"
+MEDIA_ROOT = HOME / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+JICAI_PROFILE = os.environ.get("JICAI_PROFILE", "national")
+JICAI_CALENDAR = os.environ.get("JICAI_CALENDAR") or None
+# Database triggers that refuse UPDATE/DELETE of audit events (see audit migration 0002).
+JICAI_AUDIT_DB_GUARD = env_bool("JICAI_AUDIT_DB_GUARD", True)
+
+NINJA_PAGINATION_PER_PAGE = 100
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING"}},
+}
