@@ -1,0 +1,1 @@
+"""The synthetic province (``jicai demo``): see :mod:`jicai.demo.generate`."""
