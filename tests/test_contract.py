@@ -121,3 +121,50 @@ def test_unknown_enum_value(tmp_path: Path) -> None:
     _staged, problems, _n = stage(duckdb.connect(), sources)
     assert [(p.column, p.value, p.code) for p in problems] == [("role", "broker", "type")]
     assert "manufacturer" in problems[0].expected_zh
+
+
+# The import checks rows while writing and keys and references afterwards; whichever of
+# them trips, the problems are then named by the full path, and nothing is stored.
+
+
+def test_a_duplicate_key_alone_is_named(tmp_path: Path) -> None:
+    t = base_tables()
+    t["orders"] = [order("H1", "PW", "2025-01-05 10:00", 2, order_line_id="A"),
+                   order("H1", "PW", "2025-01-06 10:00", 2, order_line_id="B"),
+                   order("H1", "PW", "2025-01-07 10:00", 2, order_line_id="A")]
+    assert _problems(write(t, tmp_path / "d")) == [
+        ("orders.csv", 4, "order_line_id", "A", "duplicate_key")]
+    assert not (tmp_path / "home" / "CURRENT").exists()
+
+
+def test_a_duplicate_composite_key_alone_is_named(tmp_path: Path) -> None:
+    t = base_tables()
+    t["agreed_volumes"].append(dict(t["agreed_volumes"][0]))
+    got = _problems(write(t, tmp_path / "d"))
+    assert [(f, c) for f, _r, c, _v, c2 in got if c2 == "duplicate_key"] == [
+        ("agreed_volumes.csv", "batch_code+cycle_no+institution_code+variety_code+company_code")]
+    assert len(got) == 1
+
+
+def test_a_reference_to_the_warehouse_alone_is_named(tmp_path: Path) -> None:
+    w = Warehouse(tmp_path / "home")
+    w.import_folder(write(base_tables(), tmp_path / "d1"))
+    snapshot = w.current_id
+    later = {"orders": [order("H1", "PW", "2025-02-05 10:00", 2, order_line_id="N1"),
+                        order("H1", "PX", "2025-02-06 10:00", 2, order_line_id="N2")]}
+    with pytest.raises(ContractError) as err:
+        w.import_folder(write(later, tmp_path / "d2"))
+    assert [(p.file, p.row, p.column, p.value, p.code) for p in err.value.problems] == [
+        ("orders.csv", 3, "product_code", "PX", "reference")]
+    assert w.current_id == snapshot
+
+
+def test_a_ragged_csv_row_is_named_as_unreadable(tmp_path: Path) -> None:
+    d = tmp_path / "d"
+    d.mkdir()
+    good = "".join(f"91410000MA000000{i}A,甲{i},manufacturer\n" for i in range(1, 4))
+    (d / "companies.csv").write_text(
+        "company_code,name,role\n" + good + "91410000MA0000009A,乙,manufacturer,extra\n",
+        encoding="utf-8")
+    got = _problems(d)
+    assert [(f, c) for f, _r, _c, _v, c in got] == [("companies.csv", "unreadable")]

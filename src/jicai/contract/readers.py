@@ -12,6 +12,7 @@ can name the row as a spreadsheet shows it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -95,32 +96,42 @@ def discover(data_dir: Path) -> tuple[list[SourceFile], list[Problem], list[str]
     return sources, problems, ignored
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str) -> list[Problem]:
+def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str,
+             lazy: bool = False) -> list[Problem]:
     """Create DuckDB table ``name`` from ``src`` (file order kept in rowid).
 
     Returns problems that stop the file from being read at all (not UTF-8, ragged
-    rows, a damaged workbook); the table is then not created.
+    rows, a damaged workbook); the table is then not created. With ``lazy``, a CSV or
+    Parquet source becomes a view instead: nothing is read until it is queried (and a
+    damaged file fails then), and there is no rowid.
     """
+    kind = "VIEW" if lazy and src.fmt in ("csv", "parquet") else "TABLE"
     try:
         if src.fmt == "csv":
+            header = _csv_header(src.path)
+            dup = sorted({h for h in header if header.count(h) > 1})
+            if dup:
+                return [Problem(src.label, 1, dup[0], dup[0], "表头中列名重复",
+                                "the same column name appears twice in the header",
+                                "duplicate_column")]
+            # The header is read here, not sniffed: a ragged row then fails with its
+            # line number instead of making the sniffer guess another shape.
+            columns = ", ".join(f"{_sql_text(h)}: 'VARCHAR'" for h in header)
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_csv(?, "
-                "all_varchar=true, header=true, delim=',', quote='\"', escape='\"', "
-                "strict_mode=true, null_padding=false)",
-                [str(src.path)],
-            )
+                f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * FROM "
+                f"read_csv({_sql_text(str(src.path))}, columns={{{columns}}}, "
+                "auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
+                "strict_mode=true, null_padding=false)")
         elif src.fmt == "parquet":
-            files = [str(f) for f in src.files()]
+            files = ", ".join(_sql_text(str(f)) for f in src.files())
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM read_parquet(?, "
-                "union_by_name=true, hive_partitioning=false)",
-                [files],
-            )
+                f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * FROM read_parquet([{files}], "
+                "union_by_name=true, hive_partitioning=false)")
         else:
             con.register(f"{name}_arrow", _read_xlsx(src.path))
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
             con.unregister(f"{name}_arrow")
-    except (duckdb.Error, OSError, ValueError) as exc:
+    except (duckdb.Error, OSError, ValueError, csv.Error) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return [Problem(src.label, None, None, None,
                         f"文件无法读取（应为 UTF-8 编码、逗号分隔、首行为表头的 {src.fmt.upper()}）："
@@ -129,6 +140,20 @@ def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str) -> list
                         f"comma-separated, first row a header): {first}",
                         "unreadable")]
     return []
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file's first record (a UTF-8 BOM is dropped)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        first = next(csv.reader(fh), None)
+    if not first:
+        raise ValueError("the file is empty: no header row")
+    return [h if h.strip() else f"column_{i + 1}" for i, h in enumerate(first)]
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal (a view cannot hold a prepared statement's parameters)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _cell_text(v: object) -> str | None:

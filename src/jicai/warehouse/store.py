@@ -31,6 +31,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +43,17 @@ import pyarrow.parquet as pq
 
 from jicai.contract.readers import SourceFile, discover
 from jicai.contract.schemas import TABLES, Table
-from jicai.contract.validate import Staged, lit, q, stage
+from jicai.contract.validate import (
+    PARQUET,
+    Checked,
+    RowFault,
+    empty_relation,
+    key_and_reference_faults,
+    lit,
+    q,
+    stage,
+    write_checked,
+)
 from jicai.errors import ContractError, WarehouseError
 
 Progress = Callable[[str], None]
@@ -213,9 +224,14 @@ class Warehouse:
         seen = {t: {i["sha256"] for i in info.get("imports", [])}
                 for t, info in old_tables.items()}
         result = ImportResult(snapshot=self.current_id)
+        progress(f"计算 {len(sources)} 个文件的校验和 / hashing {len(sources)} file(s)")
+        # hashlib releases the GIL on large blocks: the files are hashed side by side.
+        with ThreadPoolExecutor(max_workers=min(4, len(sources))) as pool:
+            shas = dict(zip((s.table for s in sources), pool.map(SourceFile.sha256, sources),
+                            strict=True))
         todo: list[SourceFile] = []
         for src in sources:
-            if not force and src.sha256() in seen.get(src.table, set()):
+            if not force and shas[src.table] in seen.get(src.table, set()):
                 rows = int(old_tables[src.table]["rows"])
                 result.tables.append(TableResult(src.table, src.label, "unchanged", 0, rows))
             else:
@@ -229,34 +245,36 @@ class Warehouse:
         new_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         new_dir = staging_root / new_id
         new_dir.mkdir()
-        con = duckdb.connect(config={"temp_directory": str(staging_root / "duckdb-tmp")})
+        scratch = staging_root / "checked"
+        scratch.mkdir()
+        # Row order inside the warehouse files carries no meaning; not keeping it lets
+        # DuckDB stream every file through both cores without buffering.
+        con = duckdb.connect(config={"temp_directory": str(staging_root / "duckdb-tmp"),
+                                     "preserve_insertion_order": False})
         con.execute("SET enable_progress_bar = false")  # jicai reports its own progress
         try:
-            progress(f"校验 {len(todo)} 个文件 / validating {len(todo)} file(s)")
-            staged, problems, notices = stage(con, todo, self.relation_sql)
-            result.notices = notices
-            if problems:
-                raise ContractError(problems)
+            checked = self._check(con, todo, shas, scratch, result, progress)
             tables_info = {t: dict(v) for t, v in old_tables.items()}
             now = datetime.now(UTC).isoformat(timespec="seconds")
             for name in TABLES:
-                if name in staged:
+                if name in checked:
+                    c = checked[name]
                     progress(f"写入 {name} / writing {name}")
-                    info = self._write_table(con, staged[name], new_dir)
+                    info = self._write_table(con, c, new_dir)
                     info["imports"] = [*old_tables.get(name, {}).get("imports", []), {
-                        "file": staged[name].source.label,
-                        "path": str(staged[name].source.path.resolve()),
-                        "format": staged[name].source.fmt,
-                        "sha256": staged[name].sha256,
-                        "rows": staged[name].rows,
-                        "extra_columns": staged[name].extras,
+                        "file": c.source.label,
+                        "path": str(c.source.path.resolve()),
+                        "format": c.source.fmt,
+                        "sha256": c.sha256,
+                        "rows": c.rows,
+                        "extra_columns": c.extras,
                         "imported_at": now,
                         "user": user,
                         "snapshot": new_id,
                     }]
                     tables_info[name] = info
-                    result.tables.append(TableResult(name, staged[name].source.label, "imported",
-                                                     staged[name].rows, info["rows"]))
+                    result.tables.append(TableResult(name, c.source.label, "imported",
+                                                     c.rows, info["rows"]))
                 elif name in old_tables:
                     for f in old_tables[name]["files"]:
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
@@ -264,6 +282,7 @@ class Warehouse:
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
         finally:
             con.close()
+        shutil.rmtree(scratch, ignore_errors=True)
         new_manifest = {
             "contract_version": 1,
             "snapshot": new_id,
@@ -271,7 +290,7 @@ class Warehouse:
             "tables": tables_info,
             "imports": [*manifest.get("imports", []), {
                 "snapshot": new_id, "at": now, "user": user,
-                "files": [s.source.label for s in staged.values()],
+                "files": [c.source.label for c in checked.values()],
             }],
         }
         (new_dir / "manifest.json").write_text(
@@ -280,25 +299,54 @@ class Warehouse:
         result.snapshot = new_id
         return result
 
-    def _write_table(self, con: duckdb.DuckDBPyConnection, s: Staged, new_dir: Path
+    def _check(self, con: duckdb.DuckDBPyConnection, todo: list[SourceFile],
+               shas: dict[str, str], scratch: Path, result: ImportResult,
+               progress: Progress) -> dict[str, Checked]:
+        """Every source checked and written to ``scratch`` — or a ContractError naming
+        every problem of every file."""
+        checked: dict[str, Checked] = {}
+        failure = ""
+        for src in todo:
+            progress(f"校验 {src.label} / validating {src.label}")
+            try:
+                checked[src.table] = write_checked(con, src, scratch, shas[src.table])
+            except RowFault as exc:
+                failure = str(exc)
+                break
+        notices: list[str] = []
+        if not failure:
+            progress("检查主键与引用 / checking keys and references")
+            if not key_and_reference_faults(con, checked, self.relation_sql, notices):
+                result.notices = notices
+                return checked
+        # Something is wrong: go through every file again, keeping row numbers, to name
+        # every problem at once. This costs a copy of the data, but only for a bad import.
+        progress("列出全部问题 / listing every problem")
+        diag = duckdb.connect(config={"temp_directory": str(scratch.parent / "duckdb-tmp")})
+        try:
+            _staged, problems, _notices = stage(diag, todo, self.relation_sql)
+        finally:
+            diag.close()
+        if problems:
+            raise ContractError(problems)
+        raise WarehouseError(f"导入失败：{failure or '主键或引用检查出错'}",
+                             f"the import failed: {failure or 'key or reference check failed'}")
+
+    def _write_table(self, con: duckdb.DuckDBPyConnection, c: Checked, new_dir: Path
                      ) -> dict[str, Any]:
-        table = s.table
-        # A view: the typed columns are computed as they are written, not copied first.
-        con.execute(f"CREATE OR REPLACE TEMP VIEW new_{table.name} AS {s.select_sql()}")
-        old = self.relation_sql(table.name)
-        merged = f"new_{table.name}"
-        if old is not None:
-            same_key = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
-            keep_old = (f"SELECT * FROM {old} o WHERE NOT EXISTS "
-                        f"(SELECT 1 FROM new_{table.name} n WHERE {same_key})")
-            merged = f"({keep_old} UNION ALL SELECT * FROM new_{table.name})"
+        table = c.table
         info: dict[str, Any] = {"files": [], "extra_files": []}
         if table.partition_by:
-            files = self._write_partitioned(con, table, merged, new_dir)
+            files = self._write_partitioned(con, c, new_dir)
         else:
+            old = self.relation_sql(table.name)
+            merged = c.relation
+            if old is not None:
+                merged = f"({_keep_old(table, old, c.relation)} UNION ALL " \
+                         f"SELECT * FROM {c.relation})"
             rel = f"{table.name}.parquet"
             con.execute(f"COPY (SELECT * FROM {merged} ORDER BY {_key_order(table)}) "
-                        f"TO {lit(str(new_dir / rel))} (FORMAT parquet, COMPRESSION zstd)")
+                        f"TO {lit(str(new_dir / rel))} ({PARQUET})")
             files = [rel]
         info["files"] = files
         count = con.execute(
@@ -309,64 +357,72 @@ class Warehouse:
         for f in old_extras:
             _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
         info["extra_files"] = list(old_extras)
-        if s.extras:
-            rel = f"extras/{table.name}/{s.sha256[:16]}.parquet"
+        if c.extras_file is not None:
+            rel = f"extras/{table.name}/{c.sha256[:16]}.parquet"
             (new_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-            cols = ", ".join([*(q(k) for k in table.key), "__row", *(q(e) for e in s.extras)])
-            con.execute(f"COPY (SELECT {cols} FROM {s.relation}) TO {lit(str(new_dir / rel))} "
-                        "(FORMAT parquet)")
+            os.rename(c.extras_file, new_dir / rel)
             info["extra_files"].append(rel)
-        con.execute(f"DROP VIEW new_{table.name}")
         return info
 
-    def _write_partitioned(self, con: duckdb.DuckDBPyConnection, table: Table, merged: str,
+    def _write_partitioned(self, con: duckdb.DuckDBPyConnection, c: Checked,
                            new_dir: Path) -> list[str]:
-        """One file per month of ``partition_by``, written in one pass; months that no new
-        row touches (and that hold no replaced key) are hard-linked from the live snapshot."""
+        """One file per month of ``partition_by``. Months only the new rows have are the
+        checked files themselves, moved; months only the old snapshot has (with no row
+        replaced) are hard-linked; a month both have is written again, merged."""
+        table = c.table
         col = q(table.partition_by or "")
         month = f"strftime({col}, '%Y-%m')"
         old_files: dict[str, list[str]] = {}
         for f in self.manifest()["tables"].get(table.name, {}).get("files", []):
-            old_files.setdefault(Path(f).stem[:7], []).append(f)
+            if Path(f).stem != "empty":
+                old_files.setdefault(Path(f).stem[:7], []).append(f)
+        rewrite: set[str] = set()
         old = self.relation_sql(table.name)
-        keep_months: set[str] = set(old_files) - {"empty"}
-        if old is not None:
-            new_months = {r[0] for r in con.execute(
-                f"SELECT DISTINCT {month} FROM new_{table.name}").fetchall()}
+        if old is not None and old_files:
             keys = ", ".join(q(k) for k in table.key)
             on = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
             replaced = {r[0] for r in con.execute(
-                f"SELECT DISTINCT {month.replace(col, 'o.' + col)} FROM {old} o "
-                f"WHERE EXISTS (SELECT 1 FROM (SELECT {keys} FROM new_{table.name}) n "
+                f"SELECT DISTINCT strftime(o.{col}, '%Y-%m') FROM {old} o "
+                f"WHERE EXISTS (SELECT 1 FROM (SELECT {keys} FROM {c.relation}) n "
                 f"WHERE {on})").fetchall()}
-            keep_months -= new_months | replaced
-        files: list[str] = []
+            rewrite = (replaced | set(c.parts)) & set(old_files)
         out = new_dir / table.name
         out.mkdir(parents=True, exist_ok=True)
-        scratch = new_dir / f".{table.name}-parts"
-        rewrite = f"{month} NOT IN ({', '.join(lit(m) for m in sorted(keep_months))})" \
-            if keep_months else "true"
-        con.execute(f"COPY (SELECT *, {month} AS __month FROM {merged} m WHERE {rewrite}) "
-                    f"TO {lit(str(scratch))} (FORMAT parquet, COMPRESSION zstd, "
-                    f"PARTITION_BY (__month), OVERWRITE_OR_IGNORE)")
-        if scratch.exists():
-            for part in sorted(scratch.iterdir()):  # __month=2025-01/data_0.parquet …
-                m = part.name.split("=", 1)[1]
-                pieces = sorted(part.glob("*.parquet"))
-                for i, piece in enumerate(pieces):
-                    rel = f"{table.name}/{m}.parquet" if len(pieces) == 1 \
-                        else f"{table.name}/{m}_{i}.parquet"
-                    os.rename(piece, new_dir / rel)
-                    files.append(rel)
-            shutil.rmtree(scratch)
-        for m in sorted(keep_months):
-            for rel in old_files[m]:
-                _link(self.snapshot_dir / rel, new_dir / rel)  # type: ignore[operator]
+        files: list[str] = []
+
+        def place(m: str, pieces: list[Path]) -> None:
+            for i, piece in enumerate(sorted(pieces)):
+                rel = f"{table.name}/{m}.parquet" if len(pieces) == 1 \
+                    else f"{table.name}/{m}_{i}.parquet"
+                os.rename(piece, new_dir / rel)
                 files.append(rel)
+
+        if rewrite:
+            months = ", ".join(lit(m) for m in sorted(rewrite))
+            merged = (f"SELECT * FROM ({_keep_old(table, old or '', c.relation)}) "
+                      f"WHERE {month} IN ({months}) UNION ALL "
+                      f"SELECT * FROM {c.relation} WHERE {month} IN ({months})")
+            scratch = new_dir / f".{table.name}-merged"
+            con.execute(f"COPY (SELECT *, {month} AS __month FROM ({merged})) "
+                        f"TO {lit(str(scratch))} ({PARQUET}, "
+                        f"PARTITION_BY (__month), OVERWRITE_OR_IGNORE)")
+            if scratch.exists():
+                for part in sorted(scratch.iterdir()):  # __month=2025-01/data_0.parquet …
+                    place(part.name.split("=", 1)[1], list(part.glob("*.parquet")))
+                shutil.rmtree(scratch)
+        # Moved only now: the merge above reads every new row to find replaced keys.
+        for m, pieces in c.parts.items():
+            if m not in rewrite:
+                place(m, pieces)
+        for m, rels in old_files.items():
+            if m not in rewrite:
+                for rel in rels:
+                    _link(self.snapshot_dir / rel, new_dir / rel)  # type: ignore[operator]
+                    files.append(rel)
         if not files:  # no rows at all: keep the schema in one empty file
             rel = f"{table.name}/empty.parquet"
-            con.execute(f"COPY (SELECT * FROM new_{table.name} LIMIT 0) "
-                        f"TO {lit(str(new_dir / rel))} (FORMAT parquet)")
+            con.execute(f"COPY {empty_relation(table)} TO {lit(str(new_dir / rel))} "
+                        "(FORMAT parquet)")
             files.append(rel)
         return sorted(files)
 
@@ -391,6 +447,12 @@ class Warehouse:
             if d.name not in keep:
                 shutil.rmtree(d, ignore_errors=True)
         shutil.rmtree(self.home / "staging", ignore_errors=True)
+
+
+def _keep_old(table: Table, old: str, new: str) -> str:
+    """The rows of ``old`` whose key is not among ``new``'s."""
+    same_key = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
+    return f"SELECT * FROM {old} o WHERE NOT EXISTS (SELECT 1 FROM {new} n WHERE {same_key})"
 
 
 def _key_order(table: Table) -> str:
