@@ -73,17 +73,8 @@ def task_import(a: dict[str, Any]) -> dict[str, Any]:
     home = Path(a["home"])
     shutil.rmtree(home, ignore_errors=True)
     if a.get("memory_limit"):
-        # --import-memory-limit: cap DuckDB inside the import (the machine is shared)
-        import duckdb
-
-        import jicai.warehouse.store as store
-        real = duckdb.connect
-
-        def capped(*args: Any, **kw: Any) -> Any:
-            kw["config"] = {**kw.get("config", {}), "memory_limit": a["memory_limit"]}
-            return real(*args, **kw)
-
-        store.duckdb.connect = capped  # type: ignore[attr-defined]
+        # --import-memory-limit: jicai's own memory budget for DuckDB
+        os.environ["JICAI_MEMORY_LIMIT"] = a["memory_limit"]
     t = time.perf_counter()
     r = Warehouse(home).import_folder(Path(a["src"]), user="bench")
     secs = time.perf_counter() - t
@@ -123,7 +114,8 @@ def _postgres(a: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     con.con.commit()
     present = set(con.list_tables(database=schema))
 
-    def pg_connect(engine: str = "postgres", spark_master: str | None = None) -> Any:
+    def pg_connect(engine: str = "postgres", spark_master: str | None = None,
+                   spill_dir: Any = None) -> Any:
         return con
 
     def pg_open_tables(c: Any, warehouse: Any, url: str | None = None) -> dict[str, Any]:
@@ -200,18 +192,8 @@ def task_monitor(a: dict[str, Any]) -> dict[str, Any]:
     if engine == "postgres":
         _con, pg_info = _postgres(a)
     if engine == "duckdb" and a.get("duckdb_memory_limit"):
-        # experiment: cap DuckDB in the monitor so its joins and aggregates spill
-        import ibis
-
-        import jicai.engine.run as run
-        real_connect = run.connect
-
-        def capped(engine: str = "duckdb", spark_master: str | None = None) -> Any:
-            if engine != "duckdb":
-                return real_connect(engine, spark_master)
-            return ibis.duckdb.connect(memory_limit=a["duckdb_memory_limit"])
-
-        run.connect = capped  # type: ignore[assignment]
+        # jicai's own memory budget for DuckDB (default jicai.duck.DEFAULT_MEMORY_LIMIT)
+        os.environ["JICAI_MEMORY_LIMIT"] = a["duckdb_memory_limit"]
         out["duckdb_memory_limit"] = a["duckdb_memory_limit"]
     profile = every_rule_profile()
     steps: list[tuple[str, float]] = []

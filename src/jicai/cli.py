@@ -29,6 +29,23 @@ out = Console(highlight=False, width=_WIDTH)
 HOME_HELP = "Warehouse folder (仓库目录); default $JICAI_HOME or ./jicai-data."
 
 
+def _memory_limit(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        import os
+
+        from jicai.duck import ENV, check_size
+        try:
+            os.environ[ENV] = check_size(value)
+        except JicaiError as exc:
+            raise click.BadParameter(f"{exc.zh} / {exc.en}") from exc
+
+
+memory_limit_option = click.option(
+    "--memory-limit", callback=_memory_limit, expose_value=False, metavar="SIZE",
+    help="Memory budget for DuckDB (内存上限), e.g. 4GB; beyond it work spills to disk. "
+         "Default $JICAI_MEMORY_LIMIT or 4GB.")
+
+
 def _fail(exc: JicaiError, problems_file: Path | None = None) -> None:
     console.print(f"[bold red]{exc.zh}[/]\n{exc.en}")
     if isinstance(exc, ContractError):
@@ -72,6 +89,7 @@ def main() -> None:
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path), help=HOME_HELP)
 @click.option("--force", is_flag=True, help="Import files even if already imported (same hash).")
+@memory_limit_option
 @click.option("--problems", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("jicai-problems.csv"), show_default=True,
               help="Where to write every problem when the data is refused.")
@@ -129,6 +147,7 @@ def _as_of(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 @click.option("--calendar", "calendar_file", type=click.Path(exists=True, dir_okay=False,
               path_type=Path), help="CSV of date,is_workday for years chinesecalendar lacks.")
 @click.option("--no-xlsx", is_flag=True, help="Skip the XLSX workbook (large provinces).")
+@memory_limit_option
 @click.option("--problems", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("jicai-problems.csv"), show_default=True,
               help="Where to write every problem when DATA_DIR is refused.")

@@ -21,18 +21,30 @@ def overdue(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     o = o.filter(o.received_at.notnull())
     o = o.mutate(due=end_of_next_month(o.received_at.date()))
     o = o.filter(ctx.as_of_lit > o.due)
-    p = ctx.t("payments")
-    p = p.filter(p.paid_at <= ctx.as_of_lit)
-    p = p.select(p_line=p.order_line_id, paid=p.amount, paid_at=p.paid_at)
     o = o.select("order_line_id", "institution_code", "product_code", "variety_code",
                  "amount", "due")
-    j = o.left_join(p, o.order_line_id == p.p_line)
-    g = j.group_by(["order_line_id", "institution_code", "product_code", "variety_code",
-                    "amount", "due"]).aggregate(
-        paid_by_due=j.paid.sum(where=j.paid_at <= j.due),
-        paid_by_now=j.paid.sum(),
-        last_paid=j.paid_at.max())
     zero = ibis.literal(0, type="decimal(18, 4)")
+
+    def paid() -> ir.Table:
+        p = ctx.t("payments")
+        p = p.filter(p.paid_at <= ctx.as_of_lit)
+        return p.select(p_line=p.order_line_id, paid=p.amount, paid_at=p.paid_at)
+
+    # Most lines are settled by one payment made by the due day: an anti join (no
+    # grouping of ten million lines) leaves the few that can break the rule, and only
+    # those are summed payment by payment.
+    one = paid()
+    suspects = o.anti_join(one, [o.order_line_id == one.p_line, one.paid_at <= o.due,
+                                 one.paid >= o.amount])
+    # A second, separate read: the same expression twice would become a CTE, which
+    # DuckDB materialises — a copy of every payment.
+    every = paid().mutate(p_check=ibis.literal(True))
+    jj = suspects.left_join(every, suspects.order_line_id == every.p_line)
+    g = jj.group_by(["order_line_id", "institution_code", "product_code", "variety_code",
+                     "amount", "due"]).aggregate(
+        paid_by_due=jj.paid.sum(where=jj.paid_at <= jj.due),
+        paid_by_now=jj.paid.sum(),
+        last_paid=jj.paid_at.max())
     g = g.mutate(paid_by_due=g.paid_by_due.fill_null(zero),
                  paid_by_now=g.paid_by_now.fill_null(zero))
     g = g.filter(g.paid_by_due < g.amount)

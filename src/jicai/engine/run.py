@@ -8,9 +8,11 @@ message from its row.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -18,6 +20,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jicai import duck
 from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS, TABLES
 from jicai.engine.context import Context
 from jicai.engine.figures import assessment, prepayment
@@ -53,9 +56,11 @@ class MonitorResult:
     engine: str = "duckdb"
 
 
-def connect(engine: str = "duckdb", spark_master: str | None = None) -> Any:
+def connect(engine: str = "duckdb", spark_master: str | None = None,
+            spill_dir: Path | None = None) -> Any:
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        spill = spill_dir or Path(tempfile.gettempdir()) / "jicai-spill"
+        return ibis.duckdb.connect(**duck.config(spill))
     if engine == "spark":
         try:
             from pyspark.sql import SparkSession
@@ -132,9 +137,18 @@ def run_monitor(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: 
                 spark_master: str | None = None, calendar: WorkCalendar | None = None,
                 progress: Progress | None = None,
                 warehouse_url: str | None = None) -> MonitorResult:
+    with tempfile.TemporaryDirectory(prefix="jicai-spill-") as spill:
+        return _run(warehouse, as_of, profile, engine=engine, spark_master=spark_master,
+                    calendar=calendar, progress=progress, warehouse_url=warehouse_url,
+                    spill_dir=Path(spill))
+
+
+def _run(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: str,
+         spark_master: str | None, calendar: WorkCalendar | None, progress: Progress | None,
+         warehouse_url: str | None, spill_dir: Path) -> MonitorResult:
     registry = load_all()
     report = progress or (lambda _msg, _i, _n: None)
-    con = connect(engine, spark_master)
+    con = connect(engine, spark_master, spill_dir)
     if warehouse_url is not None and engine != "spark":
         raise EngineError("--warehouse-url 仅用于 Spark 引擎",
                           "--warehouse-url is for the Spark engine only")

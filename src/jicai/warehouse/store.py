@@ -41,6 +41,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jicai import duck
 from jicai.contract.readers import SourceFile, discover
 from jicai.contract.schemas import TABLES, Table
 from jicai.contract.validate import (
@@ -249,8 +250,7 @@ class Warehouse:
         scratch.mkdir()
         # Row order inside the warehouse files carries no meaning; not keeping it lets
         # DuckDB stream every file through both cores without buffering.
-        con = duckdb.connect(config={"temp_directory": str(staging_root / "duckdb-tmp"),
-                                     "preserve_insertion_order": False})
+        con = duckdb.connect(config=duck.config(staging_root / "duckdb-tmp"))
         con.execute("SET enable_progress_bar = false")  # jicai reports its own progress
         try:
             checked = self._check(con, todo, shas, scratch, result, progress)
@@ -322,7 +322,9 @@ class Warehouse:
         # Something is wrong: go through every file again, keeping row numbers, to name
         # every problem at once. This costs a copy of the data, but only for a bad import.
         progress("列出全部问题 / listing every problem")
-        diag = duckdb.connect(config={"temp_directory": str(scratch.parent / "duckdb-tmp")})
+        # Row numbers come from insertion order here: it is kept.
+        diag = duckdb.connect(config={**duck.config(scratch.parent / "duckdb-tmp"),
+                                      "preserve_insertion_order": True})
         try:
             _staged, problems, _notices = stage(diag, todo, self.relation_sql)
         finally:
