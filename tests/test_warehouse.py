@@ -60,6 +60,7 @@ def test_refused_import_keeps_the_previous_state(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="数据契约"):
         w.import_folder(write(bad, tmp_path / "d2"))
     assert _state(w.home) == before
+    assert not (w.home / "staging").exists()  # the refused rows were written, then removed
 
 
 def _big_folder(folder: Path, lines: int) -> Path:

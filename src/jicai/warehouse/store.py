@@ -280,8 +280,13 @@ class Warehouse:
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
                     for f in old_tables[name].get("extra_files", []):
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
-        finally:
+        except BaseException:
             con.close()
+            # A refused import leaves nothing behind (a killed one leaves staging/,
+            # which the next import clears).
+            shutil.rmtree(staging_root, ignore_errors=True)
+            raise
+        con.close()
         shutil.rmtree(scratch, ignore_errors=True)
         new_manifest = {
             "contract_version": 1,
