@@ -151,6 +151,11 @@ def test_through_the_pages(world: World, as_, at) -> None:
                                    {"reply": "已发货", "committed_by": "2025-10-20"}, follow=True)
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.OPEN  # refused: past the 5 working days
+    # The clerk's reply is on the page again beside the reason, not lost.
+    page = response.content.decode()
+    assert "已发货</textarea>" in page and 'value="2025-10-20"' in page
+    again = as_("company").get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "已发货</textarea>" not in again  # kept once, not forever
     as_("company").post(f"/tickets/{ticket.pk}/reply/",
                         {"reply": "已发货", "committed_by": "2025-10-15"})
     ticket.refresh_from_db()

@@ -16,7 +16,7 @@ from jicai.errors import CalendarError
 from jicai.web import clock
 from jicai.web.accounts.permissions import current, get_scoped, require
 from jicai.web.accounts.roles import Capability, can
-from jicai.web.actions import run_action
+from jicai.web.actions import keep_draft, run_action, take_draft
 from jicai.web.audit.record import Actor, history
 from jicai.web.reference.models import Product
 from jicai.web.tickets import services
@@ -83,7 +83,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reply": ticket.status == TicketStatus.OPEN and can(user, Capability.REPLY_TICKET),
         "can_resolve": open_ and own,
         "can_supervise": can(user, Capability.SUPERVISE_TICKET),
-        "reply_form": ReplyForm(initial={"committed_by": clock.today()}),
+        "reply_form": ReplyForm(initial=take_draft(request, f"ticket-reply-{pk}")
+                                or {"committed_by": clock.today()}),
         "note_form": NoteForm(),
         "verify_form": VerifyForm(initial={
             "start": start, "end": ticket.committed_by or clock.today()})})
@@ -105,12 +106,14 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = get_scoped(scoped_tickets(user), pk=pk)
     require(user, Capability.REPLY_TICKET)
     form = ReplyForm(request.POST)
+    draft = f"ticket-reply-{pk}"
     if not form.is_valid():
+        keep_draft(request, draft, request.POST)
         return _invalid(request, form, pk)
     data = form.cleaned_data
     return run_action(request, lambda: services.reply(
         Actor.of(request), ticket, data["reply"], data["committed_by"]), _("Reply sent."),
-        _back(pk))
+        _back(pk), draft=draft)
 
 
 @login_required
