@@ -56,6 +56,23 @@ class Context:
             self._memo[key] = build()
         return self._memo[key]
 
+    def stage(self, key: str, build: Any) -> ir.Table:
+        """``build()`` computed on its own and kept in the engine as a temporary table.
+
+        For an intermediate whose join needs most of the memory budget: run inside a
+        bigger query it shares the budget with the rest and spills (payment.overdue at
+        50 M lines: 32 s); run alone it fits. Only DuckDB keeps it; other engines plan
+        the expression inline, with the same result.
+        """
+        if key not in self._memo:
+            expr = build()
+            if getattr(self.con, "name", "") == "duckdb":
+                name = f"jicai_stage_{key}"
+                self.con.create_table(name, expr, temp=True, overwrite=True)
+                expr = self.con.table(name)
+            self._memo[key] = expr
+        return self._memo[key]
+
 
 def happened(ctx: Context, ts: ir.TimestampValue) -> ir.TimestampValue:
     """``ts`` if it happened by the end of the as-of day, else NULL (not yet happened)."""

@@ -34,8 +34,8 @@ def overdue(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     # grouping of ten million lines) leaves the few that can break the rule, and only
     # those are summed payment by payment.
     one = paid()
-    suspects = o.anti_join(one, [o.order_line_id == one.p_line, one.paid_at <= o.due,
-                                 one.paid >= o.amount])
+    suspects = ctx.stage("m1_suspects", lambda: o.anti_join(
+        one, [o.order_line_id == one.p_line, one.paid_at <= o.due, one.paid >= o.amount]))
     # A second, separate read: the same expression twice would become a CTE, which
     # DuckDB materialises — a copy of every payment.
     every = paid().mutate(p_check=ibis.literal(True))

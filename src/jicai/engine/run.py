@@ -60,7 +60,9 @@ def connect(engine: str = "duckdb", spark_master: str | None = None,
             spill_dir: Path | None = None) -> Any:
     if engine == "duckdb":
         spill = spill_dir or Path(tempfile.gettempdir()) / "jicai-spill"
-        return ibis.duckdb.connect(**duck.config(spill))
+        con = ibis.duckdb.connect(**duck.config(spill))
+        con.raw_sql("SET enable_progress_bar = false")  # jicai shows its own progress
+        return con
     if engine == "spark":
         try:
             from pyspark.sql import SparkSession
