@@ -39,12 +39,18 @@ def overdue(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     # A second, separate read: the same expression twice would become a CTE, which
     # DuckDB materialises — a copy of every payment.
     every = paid().mutate(p_check=ibis.literal(True))
-    jj = suspects.left_join(every, suspects.order_line_id == every.p_line)
-    g = jj.group_by(["order_line_id", "institution_code", "product_code", "variety_code",
-                     "amount", "due"]).aggregate(
+    # Only the key, amount and due day go through the join and the grouping (the
+    # memory they need grows with the suspects); names come back afterwards.
+    slim = suspects.select("order_line_id", "amount", "due")
+    jj = slim.left_join(every, slim.order_line_id == every.p_line)
+    sums = jj.group_by(["order_line_id", "amount", "due"]).aggregate(
         paid_by_due=jj.paid.sum(where=jj.paid_at <= jj.due),
         paid_by_now=jj.paid.sum(),
         last_paid=jj.paid_at.max())
+    sums = sums.filter(sums.paid_by_due.fill_null(zero) < sums.amount)
+    names = suspects.select(n_line="order_line_id", institution_code="institution_code",
+                            product_code="product_code", variety_code="variety_code")
+    g = sums.join(names, sums.order_line_id == names.n_line).drop("n_line")
     g = g.mutate(paid_by_due=g.paid_by_due.fill_null(zero),
                  paid_by_now=g.paid_by_now.fill_null(zero))
     g = g.filter(g.paid_by_due < g.amount)
