@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from jicai.contract.problems import Problem
 from jicai.contract.schemas import TABLES
+from jicai.contract.sql import lit
 
 # A column a reader may add with each record's own row number in the source.
 SOURCE_ROW = "__source_row"
@@ -116,14 +117,14 @@ def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str,
                                 "duplicate_column")]
             # The header is read here, not sniffed: a ragged row then fails with its
             # line number instead of making the sniffer guess another shape.
-            columns = ", ".join(f"{_sql_text(h)}: 'VARCHAR'" for h in header)
+            columns = ", ".join(f"{lit(h)}: 'VARCHAR'" for h in header)
             con.execute(
                 f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * FROM "
-                f"read_csv({_sql_text(str(src.path))}, columns={{{columns}}}, "
+                f"read_csv({lit(str(src.path))}, columns={{{columns}}}, "
                 "auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
                 "strict_mode=true, null_padding=false)")
         elif src.fmt == "parquet":
-            files = ", ".join(_sql_text(str(f)) for f in src.files())
+            files = ", ".join(lit(str(f)) for f in src.files())
             con.execute(
                 f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * FROM read_parquet([{files}], "
                 "union_by_name=true, hive_partitioning=false)")
@@ -149,11 +150,6 @@ def _csv_header(path: Path) -> list[str]:
     if not first:
         raise ValueError("the file is empty: no header row")
     return [h if h.strip() else f"column_{i + 1}" for i, h in enumerate(first)]
-
-
-def _sql_text(value: str) -> str:
-    """A SQL string literal (a view cannot hold a prepared statement's parameters)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _cell_text(v: object) -> str | None:

@@ -27,6 +27,7 @@ import duckdb
 from jicai.contract.problems import Problem
 from jicai.contract.readers import SOURCE_ROW, SourceFile, load_raw
 from jicai.contract.schemas import TABLES, Column, Kind, Reference, Table
+from jicai.contract.sql import lit, q
 
 MAX_LISTED = 1000
 
@@ -45,15 +46,6 @@ _EXPECTED: dict[Kind, tuple[str, str]] = {
     Kind.DATETIME: ("应为时间 YYYY-MM-DD HH:MM[:SS]", "expected a datetime YYYY-MM-DD HH:MM[:SS]"),
     Kind.BOOL: ("应为 是/否（true/false、1/0、Y/N）", "expected a boolean: true/false, 1/0, 是/否, Y/N"),
 }
-
-
-def q(name: str) -> str:
-    """Quote an identifier for DuckDB."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 @dataclass
@@ -303,6 +295,7 @@ class _Plan:
     checks: list[_Check]
     extras: list[str]
     header_problems: list[Problem]
+    has_source_row: bool  # the reader gave each record's row number (workbooks)
 
 
 def _plan(con: duckdb.DuckDBPyConnection, src: SourceFile, raw_name: str) -> _Plan:
@@ -324,7 +317,7 @@ def _plan(con: duckdb.DuckDBPyConnection, src: SourceFile, raw_name: str) -> _Pl
     # A missing column is reported once, in the header, not again on every row.
     missing = {p.column for p in header_problems if p.code == "missing_column"}
     checks = [c for c in checks if c.column not in missing]
-    return _Plan(selects, checks, extras, header_problems)
+    return _Plan(selects, checks, extras, header_problems, SOURCE_ROW in types)
 
 
 def stage(con: duckdb.DuckDBPyConnection, sources: list[SourceFile],
@@ -348,8 +341,8 @@ def stage(con: duckdb.DuckDBPyConnection, sources: list[SourceFile],
             continue
         plan = _plan(con, src, raw_name)
         problems.extend(plan.header_problems)
-        has_row = SOURCE_ROW in {r[0] for r in con.execute(f"DESCRIBE {raw_name}").fetchall()}
-        row = f"CAST({q(SOURCE_ROW)} AS BIGINT)" if has_row else f"rowid + {src.first_row}"
+        row = f"CAST({q(SOURCE_ROW)} AS BIGINT)" if plan.has_source_row \
+            else f"rowid + {src.first_row}"
         selects = [f"{row} AS __row", *plan.selects, *(q(e) for e in plan.extras)]
         rel = f"stg_{src.table}"
         # One pass types every column beside its raw text; the checks then read it.

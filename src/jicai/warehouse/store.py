@@ -44,14 +44,13 @@ import pyarrow.parquet as pq
 from jicai import duck
 from jicai.contract.readers import SourceFile, discover
 from jicai.contract.schemas import TABLES, Table
+from jicai.contract.sql import lit, q
 from jicai.contract.validate import (
     PARQUET,
     Checked,
     RowFault,
     empty_relation,
     key_and_reference_faults,
-    lit,
-    q,
     stage,
     write_checked,
 )
@@ -387,11 +386,10 @@ class Warehouse:
         old = self.relation_sql(table.name)
         if old is not None and old_files:
             keys = ", ".join(q(k) for k in table.key)
-            on = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
             replaced = {r[0] for r in con.execute(
                 f"SELECT DISTINCT strftime(o.{col}, '%Y-%m') FROM {old} o "
                 f"WHERE EXISTS (SELECT 1 FROM (SELECT {keys} FROM {c.relation}) n "
-                f"WHERE {on})").fetchall()}
+                f"WHERE {_same_key(table)})").fetchall()}
             rewrite = (replaced | set(c.parts)) & set(old_files)
         out = new_dir / table.name
         out.mkdir(parents=True, exist_ok=True)
@@ -456,10 +454,15 @@ class Warehouse:
         shutil.rmtree(self.home / "staging", ignore_errors=True)
 
 
+def _same_key(table: Table) -> str:
+    """Rows ``n`` (new) and ``o`` (old) have the same key."""
+    return " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
+
+
 def _keep_old(table: Table, old: str, new: str) -> str:
     """The rows of ``old`` whose key is not among ``new``'s."""
-    same_key = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in table.key)
-    return f"SELECT * FROM {old} o WHERE NOT EXISTS (SELECT 1 FROM {new} n WHERE {same_key})"
+    return (f"SELECT * FROM {old} o WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {new} n WHERE {_same_key(table)})")
 
 
 def _key_order(table: Table) -> str:
