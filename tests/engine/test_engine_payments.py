@@ -26,6 +26,7 @@ def _lines():
         line("Y08", "H1", "PW", "2025-01-20 09:00", 10),   # never received
         y("Y09", "2025-01-20 09:00", "2025-01-31 10:00", status="cancelled"),
         y("Y10", "2025-01-20 09:00", "2025-01-31 10:00"),  # due 2025-02-28
+        y("Y11", "2025-01-20 09:00", "2025-01-31 10:00"),  # due 2025-02-28
     ]
 
 
@@ -36,6 +37,10 @@ PAYMENTS = [
     payment("P04", "Y04", "100.00", "2026-01-31"),                 # on the due date
     payment("P07", "Y07", "100.00", "2026-02-10"),                 # after as_of 2026-02-01
     payment("P10", "Y10", "99.99", "2025-02-28"),                  # 0.01 short, forever
+    # In two parts, the second on the due date: no single payment settles Y11, so it
+    # is summed payment by payment — and it was paid in full on time.
+    payment("P11a", "Y11", "30.00", "2025-02-03"),
+    payment("P11b", "Y11", "70.00", "2025-02-28"),
 ]
 
 
@@ -48,7 +53,7 @@ def test_m1_end_of_next_month(engine):
     # Y06 received 2026-02-05, after as_of → not received yet → none.
     # Y07 due 2025-03-31, paid 2026-02-10 (after as_of → not yet): critical,
     #     2025-03-31 → 2026-02-01 = 30+31+30+31+31+30+31+30+31+31+1 = 307 days.
-    # Y08 never received; Y09 cancelled → none.
+    # Y08 never received; Y09 cancelled → none. Y11 30 + 70 by 02-28 → none.
     # Y10 99.99 of 100.00 by the due date, never the rest → critical,
     #     2025-02-28 → 2026-02-01 = 365 − 27 = 338 days.
     wh = engine.load(province(NO_PROGRESS, orders=_lines(), payments=PAYMENTS))
