@@ -9,6 +9,8 @@ apt_missing=()
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_missing+=(fonts-noto-cjk)
 command -v java >/dev/null 2>&1 || apt_missing+=(openjdk-17-jre-headless)
+# pdftotext / pdftoppm: the report tests read PDFs back and render a page to PNG
+command -v pdftotext >/dev/null 2>&1 || apt_missing+=(poppler-utils)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "setup: installing system packages: ${apt_missing[*]}" >&2
