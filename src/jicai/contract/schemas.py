@@ -1,4 +1,4 @@
-"""Data contract v1: every table, column, type, key and reference, defined once.
+"""Data contract v1.1: every table, column, type, key and reference, defined once.
 
 Everything else in jicai (readers, validation, warehouse, engine, demo
 generator, web app) takes its column lists from here. See
@@ -8,6 +8,8 @@ generator, web app) takes its column lists from here. See
 ('order_line_id',)
 >>> TABLES["products"].column("company_code").zh
 '生产企业'
+>>> TABLES["trace_scans"].since
+'1.1'
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from enum import StrEnum
 
 import pyarrow as pa
 
-CONTRACT_VERSION = 1
+# Version 1.1 adds the tables substitutes, trace_scans and prescriptions and changes
+# nothing else: every v1 file and folder stays valid.
+CONTRACT_VERSION = "1.1"
 
 
 class Kind(StrEnum):
@@ -108,15 +112,32 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """``columns`` of this table must *not* be found among ``target_columns`` of ``table``.
+
+    A substitute (variety_code, product_code) is wrong when ``products`` holds that
+    product in that very variety: a product cannot substitute for its own variety.
+    """
+
+    columns: tuple[str, ...]
+    table: str
+    target_columns: tuple[str, ...]
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     zh: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     references: tuple[Reference, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
     # A date/datetime column whose month partitions the table in the warehouse.
     partition_by: str | None = None
     transactional: bool = False
+    since: str = "1"  # the contract version that added the table
     note: str = ""
     _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
@@ -471,6 +492,68 @@ TICKETS = _table(Table(
     references=(_INSTITUTION_REF, _PRODUCT_REF,
                 _ref("company_code", "companies", "company_code")),
     transactional=True,
+))
+
+# --- tables added in contract version 1.1 ----------------------------------------------
+
+SUBSTITUTES = _table(Table(
+    "substitutes", "可替代产品",
+    (
+        VARIETY_CODE,
+        _text("product_code", "可替代产品编码", aliases=("产品编码",)),
+        _opt("note", "说明"),
+    ),
+    key=("variety_code", "product_code"),
+    references=(_VARIETY_REF, _PRODUCT_REF),
+    exclusions=(Exclusion(
+        ("product_code", "variety_code"), "products", ("product_code", "variety_code"),
+        "该产品本身属于此品种，不能作为它的可替代产品",
+        "the product belongs to this very variety: it cannot be its own substitute"),),
+    since="1.1",
+))
+
+TRACE_SCANS = _table(Table(
+    "trace_scans", "药品追溯码扫码记录",
+    (
+        _text("scan_id", "扫码流水号"),
+        _text("trace_code", "追溯码", pattern=r".{1,100}",
+              pattern_zh="1–100 个字符的追溯码", pattern_en="a trace code of 1–100 characters",
+              note="kept exactly as text: leading zeros are part of the code"),
+        INSTITUTION_CODE,
+        PRODUCT_CODE,
+        Column("event", "扫码环节", Kind.ENUM, enum=("receive", "dispense"),
+               enum_aliases=(("入库", "receive"), ("验收入库", "receive"),
+                             ("采购入库", "receive"), ("销售", "dispense"),
+                             ("发药", "dispense"), ("销售(发药)", "dispense"),
+                             ("销售（发药）", "dispense"), ("零售", "dispense"))),
+        Column("scanned_at", "扫码时间", Kind.DATETIME),
+        _flag("split", "拆零", False),
+        _opt("order_line_id", "订单明细编号"),
+    ),
+    key=("scan_id",),
+    references=(_INSTITUTION_REF, _PRODUCT_REF,
+                _ref("order_line_id", "orders", "order_line_id")),
+    partition_by="scanned_at",
+    transactional=True,
+    since="1.1",
+))
+
+PRESCRIPTIONS = _table(Table(
+    "prescriptions", "处方明细",
+    (
+        _text("prescription_line_id", "处方明细编号"),
+        INSTITUTION_CODE,
+        _text("department", "科室"),
+        _text("doctor_code", "医师编码", note="the 医保医师 code or a pseudonym; never a name"),
+        PRODUCT_CODE,
+        Column("prescribed_at", "开具时间", Kind.DATETIME),
+        Column("units", "数量", Kind.INT, minimum=0, exclusive_minimum=True),
+    ),
+    key=("prescription_line_id",),
+    references=(_INSTITUTION_REF, _PRODUCT_REF),
+    partition_by="prescribed_at",
+    transactional=True,
+    since="1.1",
 ))
 
 # The order in which tables are validated and imported: referenced tables first.

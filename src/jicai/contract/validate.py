@@ -26,7 +26,7 @@ import duckdb
 
 from jicai.contract.problems import Problem
 from jicai.contract.readers import SOURCE_ROW, SourceFile, load_raw
-from jicai.contract.schemas import TABLES, Column, Kind, Reference, Table
+from jicai.contract.schemas import TABLES, Column, Exclusion, Kind, Reference, Table
 from jicai.contract.sql import lit, q
 
 MAX_LISTED = 1000
@@ -500,6 +500,15 @@ def key_and_reference_faults(con: duckdb.DuckDBPyConnection, checked: dict[str, 
             hit = con.execute(f"SELECT count(*) {base}").fetchone()
             if hit and hit[0]:
                 return True
+        for exc in c.table.exclusions:
+            # Its target is also a reference of the table: any notice is given there.
+            base = _reference_base(c.relation, c.source, exc, relations, existing, [],
+                                   semi=True)
+            if base is None:
+                continue
+            hit = con.execute(f"SELECT count(*) {base}").fetchone()
+            if hit and hit[0]:
+                return True
     return False
 
 
@@ -564,11 +573,12 @@ def _duplicate_keys(con: duckdb.DuckDBPyConnection, rel: str, src: SourceFile,
     return out
 
 
-def _reference_base(relation: str, source: SourceFile, ref: Reference,
+def _reference_base(relation: str, source: SourceFile, ref: Reference | Exclusion,
                     relations: dict[str, str], existing: Existing | None,
-                    notices: list[str]) -> str | None:
+                    notices: list[str], semi: bool = False) -> str | None:
     """``FROM … WHERE`` selecting the rows of ``relation`` (as ``s``) whose ``ref`` has no
-    target, or None (and a notice) when the target table is nowhere to be found."""
+    target (with ``semi``: that do have one), or None (and a notice) when the target
+    table is nowhere to be found."""
     parts = []
     cols = ", ".join(q(c) for c in ref.target_columns)
     if ref.table in relations:
@@ -586,7 +596,8 @@ def _reference_base(relation: str, source: SourceFile, ref: Reference,
                       for a, b in zip(ref.columns, ref.target_columns, strict=True))
     notnull = " AND ".join(f"s.{q(a)} IS NOT NULL" for a in ref.columns)
     target = " UNION ".join(parts)
-    return f"FROM {relation} s ANTI JOIN ({target}) t ON {on} WHERE {notnull}"
+    join = "SEMI JOIN" if semi else "ANTI JOIN"
+    return f"FROM {relation} s {join} ({target}) t ON {on} WHERE {notnull}"
 
 
 def _references(con: duckdb.DuckDBPyConnection, relation: str, table: Table,
@@ -611,4 +622,16 @@ def _references(con: duckdb.DuckDBPyConnection, relation: str, table: Table,
                    for r, v in rows)
         if n > MAX_LISTED:
             out.append(_more(source, label, n - MAX_LISTED, zh, en, "reference"))
+    for exc in table.exclusions:
+        base = _reference_base(relation, source, exc, relations, existing, [], semi=True)
+        if base is None:
+            continue
+        rows = con.execute(f"SELECT s.__row, CAST(s.{q(exc.columns[0])} AS VARCHAR) {base} "
+                           f"ORDER BY s.__row").fetchall()
+        column = exc.columns[0]
+        out.extend(Problem(source.label, int(r), column, None if v is None else str(v),
+                           exc.zh, exc.en, "exclusion") for r, v in rows[:MAX_LISTED])
+        if len(rows) > MAX_LISTED:
+            out.append(_more(source, column, len(rows) - MAX_LISTED, exc.zh, exc.en,
+                             "exclusion"))
     return out
