@@ -106,7 +106,7 @@ def import_cmd(data_dir: Path, home: Path | None, force: bool, problems: Path) -
 
     w = Warehouse(home)
     with console.status("导入中 / importing …"):
-        result = w.import_folder(data_dir, progress=lambda m: console.log(m))
+        result = w.import_folder(data_dir, force=force, progress=lambda m: console.log(m))
     t = Table("表 table", "文件 file", "状态 status", "本次行数 rows", "总行数 total")
     for r in result.tables:
         status = "已导入 imported" if r.status == "imported" else "未变化 unchanged"

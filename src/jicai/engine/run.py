@@ -139,8 +139,12 @@ def run_monitor(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: 
                 spark_master: str | None = None, calendar: WorkCalendar | None = None,
                 progress: Progress | None = None,
                 warehouse_url: str | None = None) -> MonitorResult:
-    with tempfile.TemporaryDirectory(prefix="jicai-spill-") as spill:
-        return _run(warehouse, as_of, profile, engine=engine, spark_master=spark_master,
+    # The run pins the snapshot it opens: imports may commit meanwhile, but every table
+    # is read from this one snapshot, none is pruned under the run, and the result names
+    # exactly it.
+    with tempfile.TemporaryDirectory(prefix="jicai-spill-") as spill, \
+            warehouse.pinned() as pinned:
+        return _run(pinned, as_of, profile, engine=engine, spark_master=spark_master,
                     calendar=calendar, progress=progress, warehouse_url=warehouse_url,
                     spill_dir=Path(spill))
 

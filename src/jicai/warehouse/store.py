@@ -10,6 +10,7 @@ Layout of a home folder::
         orders/2025-01.parquet  transaction tables, one file per month
         extras/<table>/<sha>.parquet   columns the contract does not know, kept aside
       staging/                  work in progress; anything here is garbage after a crash
+      pins/<id>.lock            readers of snapshot <id> hold a shared lock on it
       .lock                     one import at a time
 
 An import builds a whole new snapshot beside the live one — tables it does not
@@ -18,6 +19,14 @@ at it. A process killed at any moment leaves ``CURRENT`` on the previous
 snapshot, whole. Rows replace earlier rows with the same key (a corrected
 re-import); a file whose SHA-256 was imported before for its table is skipped,
 so importing the same file twice changes nothing.
+
+A reader (a monitor run, a report, a web page, a Spark job) **pins** the
+snapshot it opened for its whole life: ``with warehouse.pinned() as w:`` gives
+a view that reads that snapshot only, however many imports commit meanwhile,
+and holds a shared ``flock`` on ``pins/<id>.lock``. Pruning old snapshots takes
+that lock exclusively, without waiting, and skips a snapshot it cannot take: a
+pinned snapshot is never removed under its reader, across processes. A reader
+that dies releases its lock with its file descriptors.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ import pyarrow.parquet as pq
 
 from jicai import duck
 from jicai.contract.readers import SourceFile, discover
-from jicai.contract.schemas import TABLES, Table
+from jicai.contract.schemas import CONTRACT_VERSION, TABLES, Table
 from jicai.contract.sql import lit, q
 from jicai.contract.validate import (
     PARQUET,
@@ -115,17 +124,54 @@ def _link(src: Path, dst: Path) -> None:
 class Warehouse:
     """A jicai home folder."""
 
-    def __init__(self, home: Path | str | None = None) -> None:
+    def __init__(self, home: Path | str | None = None, *, snapshot: str | None = None) -> None:
         self.home = Path(home) if home is not None else default_home()
+        # A pinned view reads this snapshot only (see ``pinned``); None follows CURRENT.
+        self._snapshot = snapshot
+        self._manifest: dict[str, Any] | None = None
 
     # -- reading --------------------------------------------------------------------------
 
     @property
     def current_id(self) -> str | None:
+        if self._snapshot is not None:
+            return self._snapshot
         try:
             return (self.home / "CURRENT").read_text(encoding="utf-8").strip() or None
         except FileNotFoundError:
             return None
+
+    @property
+    def is_pinned(self) -> bool:
+        return self._snapshot is not None
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[Warehouse]:
+        """A view of the live snapshot that stays on it until the block ends.
+
+        Every read through the view (tables, files, manifest) sees that one snapshot,
+        and no import prunes it meanwhile, in this process or any other. An empty home
+        gives an unpinned view with no tables.
+        """
+        if self.is_pinned:
+            yield self
+            return
+        for _attempt in range(100):
+            sid = self.current_id
+            if sid is None:
+                yield self
+                return
+            pins = self.home / "pins"
+            pins.mkdir(parents=True, exist_ok=True)
+            with (pins / f"{sid}.lock").open("a") as fh:
+                fcntl.flock(fh, fcntl.LOCK_SH)
+                # Pruned between reading CURRENT and taking the lock: read CURRENT again.
+                if not (self.home / "snapshots" / sid / "manifest.json").exists():
+                    continue
+                yield Warehouse(self.home, snapshot=sid)
+                return
+        raise WarehouseError(f"仓库 {self.home} 的快照不断变化，无法打开",  # pragma: no cover
+                             f"the snapshots of {self.home} keep changing; cannot open one")
 
     @property
     def snapshot_dir(self) -> Path | None:
@@ -133,6 +179,8 @@ class Warehouse:
         return self.home / "snapshots" / cid if cid else None
 
     def manifest(self) -> dict[str, Any]:
+        if self._manifest is not None:
+            return self._manifest
         d = self.snapshot_dir
         if d is None:
             return {"contract_version": 1, "tables": {}, "imports": []}
@@ -142,6 +190,8 @@ class Warehouse:
             raise WarehouseError(f"仓库清单损坏：{d / 'manifest.json'}（{exc}）",
                                  f"The warehouse manifest is damaged: {d / 'manifest.json'} ({exc})"
                                  ) from exc
+        if self.is_pinned:  # a pinned snapshot never changes: read its manifest once
+            self._manifest = data
         return data
 
     def tables(self) -> list[str]:
@@ -189,6 +239,9 @@ class Warehouse:
     def import_folder(self, data_dir: Path, *, user: str | None = None, force: bool = False,
                       progress: Progress | None = None) -> ImportResult:
         """Validate every table file in ``data_dir`` and store them all, or nothing."""
+        if self.is_pinned:
+            raise WarehouseError("固定快照的只读视图不能导入数据",
+                                 "a pinned (read-only) view of the warehouse cannot import")
         started = time.perf_counter()
         data_dir = Path(data_dir)
         if not data_dir.is_dir():
@@ -201,8 +254,11 @@ class Warehouse:
                 f"{data_dir} 中没有数据契约的表文件（如 orders.csv、institutions.xlsx）",
                 f"no contract table files (e.g. orders.csv, institutions.xlsx) in {data_dir}")
         with self._locked():
-            result = self._import(sources, user=user or getpass.getuser(), force=force,
-                                  progress=progress or (lambda _m: None))
+            try:
+                result = self._import(sources, user=user or getpass.getuser(), force=force,
+                                      progress=progress or (lambda _m: None))
+            except (OSError, duckdb.IOException, duckdb.OutOfMemoryException) as exc:
+                raise _write_failed(self.home, str(exc)) from exc
         result.ignored = ignored
         result.seconds = time.perf_counter() - started
         return result
@@ -279,27 +335,27 @@ class Warehouse:
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
                     for f in old_tables[name].get("extra_files", []):
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
+            con.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+            new_manifest = {
+                "contract_version": CONTRACT_VERSION,
+                "snapshot": new_id,
+                "parent": self.current_id,
+                "tables": tables_info,
+                "imports": [*manifest.get("imports", []), {
+                    "snapshot": new_id, "at": now, "user": user,
+                    "files": [c.source.label for c in checked.values()],
+                }],
+            }
+            (new_dir / "manifest.json").write_text(
+                json.dumps(new_manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            self._commit(new_dir, new_id)
         except BaseException:
             con.close()
-            # A refused import leaves nothing behind (a killed one leaves staging/,
-            # which the next import clears).
+            # A refused or failed import leaves nothing behind (a killed one leaves
+            # staging/, which the next import clears).
             shutil.rmtree(staging_root, ignore_errors=True)
             raise
-        con.close()
-        shutil.rmtree(scratch, ignore_errors=True)
-        new_manifest = {
-            "contract_version": 1,
-            "snapshot": new_id,
-            "parent": self.current_id,
-            "tables": tables_info,
-            "imports": [*manifest.get("imports", []), {
-                "snapshot": new_id, "at": now, "user": user,
-                "files": [c.source.label for c in checked.values()],
-            }],
-        }
-        (new_dir / "manifest.json").write_text(
-            json.dumps(new_manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        self._commit(new_dir, new_id)
         result.snapshot = new_id
         return result
 
@@ -335,6 +391,8 @@ class Warehouse:
             diag.close()
         if problems:
             raise ContractError(problems)
+        if failure and _NO_SPACE in failure:
+            raise _write_failed(self.home, failure)
         raise WarehouseError(f"导入失败：{failure or '主键或引用检查出错'}",
                              f"the import failed: {failure or 'key or reference check failed'}")
 
@@ -445,13 +503,69 @@ class Warehouse:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.home / "CURRENT")
-        _fsync_dir(self.home)
-        # Keep the previous snapshot for a reader that may still be on it; drop older ones.
-        keep = {new_id, previous}
-        for d in snapshots.iterdir():
-            if d.name not in keep:
+        # The import is done. What follows only tidies up: a full disk or a busy file
+        # here must not report a committed import as failed.
+        with contextlib.suppress(OSError):
+            _fsync_dir(self.home)
+            shutil.rmtree(self.home / "staging", ignore_errors=True)
+            # Keep the previous snapshot for an unpinned reader that may still be on it,
+            # and every snapshot a reader has pinned; drop the others.
+            self._prune(keep={new_id, previous})
+
+    def _prune(self, keep: set[str | None]) -> None:
+        """Remove every snapshot not in ``keep`` that no reader has pinned.
+
+        The exclusive lock is always taken (the lock file created if need be): a reader
+        that read CURRENT but has not pinned yet then waits, finds the snapshot gone and
+        reads CURRENT again. A snapshot is renamed away before it is deleted, so a reader
+        never sees half of one.
+        """
+        pins = self.home / "pins"
+        pins.mkdir(exist_ok=True)
+        for d in sorted((self.home / "snapshots").iterdir()):
+            if d.name in keep or not d.is_dir():
+                continue
+            if d.name.startswith(".pruned-"):  # left by a prune that was killed
                 shutil.rmtree(d, ignore_errors=True)
-        shutil.rmtree(self.home / "staging", ignore_errors=True)
+                continue
+            lock = pins / f"{d.name}.lock"
+            with lock.open("a") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # pinned by a reader: a later import prunes it
+                trash = self.home / "snapshots" / f".pruned-{d.name}"
+                os.rename(d, trash)
+                shutil.rmtree(trash, ignore_errors=True)
+                lock.unlink(missing_ok=True)
+        # Locks left by readers of snapshots pruned long ago.
+        live = {d.name for d in (self.home / "snapshots").iterdir()}
+        for lock in pins.glob("*.lock"):
+            if lock.stem in live:
+                continue
+            with lock.open("a") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                lock.unlink(missing_ok=True)
+
+
+_NO_SPACE = "No space left on device"
+
+
+def _write_failed(home: Path, detail: str) -> WarehouseError:
+    """The import could not write (a full disk, a read-only folder …): nothing changed."""
+    first = detail.strip().splitlines()[0] if detail.strip() else detail
+    if _NO_SPACE in detail or "errno 28" in detail.lower() or '"errno":"28"' in detail:
+        return WarehouseError(
+            f"磁盘空间不足，导入未完成；仓库 {home} 保持导入前的状态。请释放空间后重新导入。",
+            f"The disk is full: the import did not complete and the warehouse {home} is "
+            f"as it was before. Free some space and import again.")
+    return WarehouseError(
+        f"无法写入仓库 {home}，导入未完成，仓库保持导入前的状态：{first}",
+        f"Cannot write to the warehouse {home}: the import did not complete and the "
+        f"warehouse is as it was before: {first}")
 
 
 def _same_key(table: Table) -> str:
