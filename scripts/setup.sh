@@ -23,9 +23,10 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
   .venv/bin/pip install -q --upgrade pip
 fi
-# Reinstall only when the dependency list changed since the last install.
+# Install exactly the tested versions (constraints.txt, refreshed by scripts/lock.sh),
+# and again only when the dependency list or the lock changed since the last install.
 stamp=.venv/.jicai-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/pip install -q -e ".[dev,spark]"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+  .venv/bin/pip install -q -c constraints.txt -e ".[dev,spark]"
   touch "$stamp"
 fi
