@@ -6,6 +6,8 @@ import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from jicai.spreadsheet import safe_row
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -60,5 +62,6 @@ def write_problems(problems: list[Problem], path: Path) -> None:
         w.writerow(["文件 file", "行 row", "列 column", "值 value", "问题", "problem", "code"])
         for p in problems:
             d = asdict(p)
-            w.writerow([d["file"], d["row"], d["column"], d["value"], d["expected_zh"],
-                        d["expected_en"], d["code"]])
+            # A bad value such as "=cmd()" is quoted, so the spreadsheet shows it, not runs it.
+            w.writerow(safe_row([d["file"], d["row"], d["column"], d["value"], d["expected_zh"],
+                                 d["expected_en"], d["code"]]))

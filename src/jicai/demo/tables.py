@@ -175,10 +175,11 @@ class XlsxSink:
     """One ``name.xlsx``: a sheet named after the table, header in the first row."""
 
     def __init__(self, out_dir: Path, name: str) -> None:
-        import xlsxwriter
+        from jicai.spreadsheet import workbook
 
         self.path = out_dir / f"{name}.xlsx"
-        self.book = xlsxwriter.Workbook(str(self.path), {"constant_memory": True})
+        # Strings stay strings: a data file must hold the data, never a formula.
+        self.book = workbook(self.path, {"constant_memory": True})
         self.book.set_properties({"created": _FIXED_TIME})
         self.sheet = self.book.add_worksheet(name)
         self.date_fmt = self.book.add_format({"num_format": "yyyy-mm-dd"})

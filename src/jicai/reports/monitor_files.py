@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS
 from jicai.engine.run import MonitorResult
+from jicai.spreadsheet import safe_text, workbook
 
 SEVERITY_ZH = {"info": "提示", "warning": "预警", "critical": "严重"}
 
@@ -36,6 +37,8 @@ def _cell(v: Any) -> str:
         return v.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(v, date):
         return v.isoformat()
+    if isinstance(v, str):
+        return safe_text(v)  # a name beginning with "=" must not become a formula
     return str(v)
 
 
@@ -89,10 +92,8 @@ def by_rule_severity(alerts: pa.Table) -> dict[str, dict[str, int]]:
 
 def write_workbook(result: MonitorResult, path: Path, max_rows: int = 1_000_000) -> Path:
     """One workbook for an officer: summary, alerts, progress, assessment, prepayment."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True,
-                                         "default_date_format": "yyyy-mm-dd"})
+    # Strings stay strings (never formulas or links); formula-like text is quote-prefixed.
+    wb = workbook(path, {"constant_memory": True, "default_date_format": "yyyy-mm-dd"})
     # A fixed creation date keeps the file the same from run to run.
     wb.set_properties({"title": f"集采执行监测 {result.as_of.isoformat()}",
                        "created": datetime.combine(result.as_of, datetime.min.time())})
@@ -100,22 +101,22 @@ def write_workbook(result: MonitorResult, path: Path, max_rows: int = 1_000_000)
     pct = wb.add_format({"num_format": "0.0%"})
 
     ws = wb.add_worksheet("汇总")
-    ws.write_row(0, 0, ["监测日期", result.as_of.isoformat()], head)
-    ws.write_row(1, 0, ["规则配置", f"{result.profile.name}（{result.profile.id}）"])
-    ws.write_row(2, 0, ["预警总数", result.alerts.num_rows])
-    ws.write_row(4, 0, ["规则编号", "状态", "预警", "提示", "严重", "说明"], head)
+    wb.write_row(ws, 0, 0, ["监测日期", result.as_of.isoformat()], head)
+    wb.write_row(ws, 1, 0, ["规则配置", f"{result.profile.name}（{result.profile.id}）"])
+    wb.write_row(ws, 2, 0, ["预警总数", result.alerts.num_rows])
+    wb.write_row(ws, 4, 0, ["规则编号", "状态", "预警", "提示", "严重", "说明"], head)
     counts = by_rule_severity(result.alerts)
     status_zh = {"ran": "已运行", "off": "未运行（缺少数据表）", "unavailable": "暂不支持"}
     for i, r in enumerate(result.rules, start=5):
         c = counts.get(r.rule_id, {})
-        ws.write_row(i, 0, [r.rule_id, status_zh[r.status], c.get("warning", 0),
+        wb.write_row(ws, i, 0, [r.rule_id, status_zh[r.status], c.get("warning", 0),
                             c.get("info", 0), c.get("critical", 0), r.note])
     ws.set_column(0, 0, 30)
     ws.set_column(5, 5, 60)
 
     def sheet(name: str, table: pa.Table, headers: list[str], pct_cols: set[str]) -> None:
         s = wb.add_worksheet(name)
-        s.write_row(0, 0, headers, head)
+        wb.write_row(s, 0, 0, headers, head)
         s.freeze_panes(1, 0)
         names = table.column_names
         r = 1
@@ -133,7 +134,7 @@ def write_workbook(result: MonitorResult, path: Path, max_rows: int = 1_000_000)
                     elif isinstance(v, date | datetime):
                         s.write(r, j, v.isoformat())
                     else:
-                        s.write(r, j, v)
+                        wb.write(s, r, j, v)
                 r += 1
         s.autofilter(0, 0, max(r - 1, 1), len(headers) - 1)
         s.set_column(0, len(headers) - 1, 14)

@@ -17,6 +17,7 @@ import pyarrow as pa
 from django.http import HttpResponse
 
 from jicai.contract.schemas import TABLES
+from jicai.spreadsheet import safe_text
 
 
 def contract_table(name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
@@ -41,11 +42,16 @@ def _cell(value: Any) -> str:
     if hasattr(value, "isoformat"):
         text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
         return str(text)
+    if isinstance(value, str):
+        return safe_text(value)  # text beginning with "=", "+", "-", "@" is not a formula
     return str(value)
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]) -> HttpResponse:
-    """A UTF-8 CSV with a BOM, so that Excel opens the Chinese text correctly."""
+    """A UTF-8 CSV with a BOM, so that Excel opens the Chinese text correctly.
+
+    Text cells are formula-safe (:mod:`jicai.spreadsheet`); numbers are written as numbers.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

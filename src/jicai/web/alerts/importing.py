@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jicai.contract.schemas import ALERT_COLUMNS
+from jicai.spreadsheet import restore_text
 from jicai.web.alerts.models import Alert, MonitorRun
 from jicai.web.reference.models import Company, Institution, Product
 
@@ -31,7 +32,13 @@ def read_alerts_csv(path: Path) -> pa.Table:
     """``alerts.csv`` as the monitor writes it (UTF-8, contract column names)."""
     types = {name: dtype for name, _zh, dtype in ALERT_COLUMNS}
     opts = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True)
-    return pacsv.read_csv(path, convert_options=opts)
+    table = pacsv.read_csv(path, convert_options=opts)
+    # The monitor quoted formula-like text (jicai.spreadsheet); take the text back as it was.
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type):
+            values = [None if v is None else restore_text(v) for v in table.column(i).to_pylist()]
+            table = table.set_column(i, field, pa.array(values, pa.string()))
+    return table
 
 
 def _orders(ids: list[str], read: Any) -> dict[str, tuple[str | None, dt.datetime | None]]:
