@@ -199,8 +199,9 @@ class Warehouse:
 
     def files(self, table: str) -> list[Path]:
         """The live Parquet files of ``table`` (empty when it was never imported)."""
-        d = self.snapshot_dir
-        info = self.manifest()["tables"].get(table)
+        m = self.manifest()  # read once: the folder and the file list of one snapshot
+        info = m["tables"].get(table)
+        d = self.home / "snapshots" / m["snapshot"] if "snapshot" in m else self.snapshot_dir
         if d is None or info is None:
             return []
         return [d / f for f in info["files"]]
@@ -213,11 +214,13 @@ class Warehouse:
         return f"read_parquet([{', '.join(lit(str(f)) for f in files)}], hive_partitioning=false)"
 
     def read(self, table: str) -> pa.Table | None:
-        files = self.files(table)
-        if not files:
-            return None
-        return pa.concat_tables([pq.read_table(f) for f in files]).cast(
-            TABLES[table].arrow_schema())
+        """The live ``table`` in memory (pinned while it is read), or None."""
+        with self.pinned() as w:
+            files = w.files(table)
+            if not files:
+                return None
+            return pa.concat_tables([pq.read_table(f) for f in files]).cast(
+                TABLES[table].arrow_schema())
 
     # -- importing -----------------------------------------------------------------------
 

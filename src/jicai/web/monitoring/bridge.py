@@ -6,8 +6,10 @@ these few functions, so a change in the engine's signatures touches one file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,14 @@ def warehouse() -> Any:
     from jicai.warehouse.store import Warehouse
 
     return Warehouse(home())
+
+
+@contextlib.contextmanager
+def pinned() -> Iterator[Any]:
+    """The warehouse pinned on its live snapshot for the block: several tables read
+    through it come from one snapshot, and no import prunes it meanwhile."""
+    with warehouse().pinned() as w:
+        yield w
 
 
 def read_table(name: str) -> pa.Table | None:

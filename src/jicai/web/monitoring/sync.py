@@ -14,10 +14,10 @@ def sync_reference(actor: Actor) -> dict[str, int]:
     """Load regions … historical volumes and agreement duties from the home's warehouse."""
     if not bridge.has_data():
         return {}
-    with transaction.atomic():
-        counts = load_reference(bridge.read_table)
-        counts["agreement_duties"] = sync_duties(bridge.read_table("agreed_volumes"),
-                                                 bridge.read_table("agreements"))
-        record(actor, "reference.sync", ("warehouse", str(bridge.warehouse().current_id)),
+    # Every table from one snapshot, and the audit entry names exactly that one.
+    with bridge.pinned() as w, transaction.atomic():
+        counts = load_reference(w.read)
+        counts["agreement_duties"] = sync_duties(w.read("agreed_volumes"), w.read("agreements"))
+        record(actor, "reference.sync", ("warehouse", str(w.current_id)),
                before=None, after=counts)
     return counts
