@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jicai.web.reference.models import Company
+from jicai.web.widgets import DateInput
 
 
 class RecordForm(forms.Form):
@@ -11,4 +12,4 @@ class RecordForm(forms.Form):
         label=_("Distributor"), queryset=Company.objects.exclude(role="manufacturer"),
         required=False)
     signed_at = forms.DateField(label=_("Signed on"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DateInput())

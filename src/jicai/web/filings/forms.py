@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jicai.web import clock
 from jicai.web.reference.models import Batch
+from jicai.web.widgets import DateInput
 
 
 class OpenWindowForm(forms.Form):
     batch = forms.ModelChoiceField(label=_("Batch"), queryset=Batch.objects.none())
     closes_on = forms.DateField(label=_("Closes on"),
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DateInput())
 
     def __init__(self, *args: object, batches: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

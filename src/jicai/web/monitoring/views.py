@@ -26,13 +26,14 @@ from jicai.web.audit.record import Actor
 from jicai.web.monitoring import bridge, publish, runs
 from jicai.web.monitoring.models import Publication
 from jicai.web.monitoring.sync import sync_reference
+from jicai.web.widgets import DateInput
 
 PROFILES = ("national", "henan", "ganzhou", "jilin", "guangdong")
 
 
 class RunForm(forms.Form):
     as_of = forms.DateField(label=gettext_lazy("As of"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DateInput())
     profile = forms.ChoiceField(label=gettext_lazy("Profile"),
                                 choices=[(p, p) for p in PROFILES])
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jicai.web.purchases.models import OffPlatformPurchase
 from jicai.web.reference.models import Product
+from jicai.web.widgets import DateInput
 
 if TYPE_CHECKING:  # generic only for the type checker; Django's class is not subscriptable
     _PurchaseModelForm = forms.ModelForm[OffPlatformPurchase]
@@ -22,7 +23,7 @@ class PurchaseForm(_PurchaseModelForm):
         model = OffPlatformPurchase
         fields = ["product", "product_name", "category", "qty", "amount", "purchased_at",
                   "is_negotiated", "is_hk_macau", "reason"]
-        widgets = {"purchased_at": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"purchased_at": DateInput(),
                    "reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jicai.web.reference.models import Company, Product
+from jicai.web.widgets import DateInput
 
 
 class ReportForm(forms.Form):
@@ -25,7 +26,7 @@ class ReplyForm(forms.Form):
     reply = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 3}),
                             max_length=4000)
     committed_by = forms.DateField(label=_("Promised fix date"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=DateInput())
 
 
 class NoteForm(forms.Form):
@@ -34,5 +35,5 @@ class NoteForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    start = forms.DateField(label=_("Exempt from"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Exempt until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Exempt from"), widget=DateInput())
+    end = forms.DateField(label=_("Exempt until"), widget=DateInput())
