@@ -1,4 +1,4 @@
-"""Demand filing (报量) rules D1 and D2 — HENAN 二(一), GANZHOU 二(一).
+"""Demand filing (报量) rules D1, D2 and D3 — HENAN 二(一), GANZHOU 二(一).
 
 A tight consortium (紧密型医共体) *may* file as a whole (HENAN 二(一)): an
 institution's own filing covers itself, and the lead's filing covers each
@@ -36,7 +36,14 @@ def _history_by_unit(ctx: Context) -> ir.Table:
     cv = _cycle_varieties(ctx)
     h = history(ctx).rename(hist_year="year").view()
     j = cv.join(h, ["variety_code", "hist_year"])
-    j = j.select(*CYCLE_KEY, "institution_code", "units")
+    j = with_filing_unit(ctx, j.select(*CYCLE_KEY, "institution_code", "units"))
+    return j.group_by([*CYCLE_KEY, "unit_code"]).aggregate(hist_units=j.units.sum()).view()
+
+
+def with_filing_unit(ctx: Context, j: ir.Table) -> ir.Table:
+    """Add ``unit_code``, the filing unit of each row's (batch, cycle, variety, institution):
+    the institution itself if it filed (a filing of 0 included), else its consortium lead
+    (紧密型医共体), else itself."""
     own = _filings(ctx).select(*CYCLE_KEY, "institution_code").distinct().mutate(
         __own=ibis.literal(True))
     j = j.left_join(own, [*CYCLE_KEY, "institution_code"]).drop(
@@ -47,10 +54,8 @@ def _history_by_unit(ctx: Context) -> ir.Table:
         j = j.left_join(leads, j.institution_code == leads.__inst).drop("__inst")
         unit = ibis.ifelse(j.__own.fill_null(False), j.institution_code,
                            j.__lead.fill_null(j.institution_code))
-    else:
-        unit = j.institution_code
-    j = j.mutate(unit_code=unit)
-    return j.group_by([*CYCLE_KEY, "unit_code"]).aggregate(hist_units=j.units.sum()).view()
+        return j.mutate(unit_code=unit).drop("__own", "__lead")
+    return j.mutate(unit_code=j.institution_code).drop("__own")
 
 
 def _cycle_varieties(ctx: Context) -> ir.Table:
@@ -64,6 +69,7 @@ def _cycle_varieties(ctx: Context) -> ir.Table:
 
 
 def _filings(ctx: Context) -> ir.Table:
+    """Demand filings made by the end of the as-of day."""
     f = ctx.t("demand_filings")
     return f.filter(f.filed_at < ctx.as_of_end)
 
@@ -105,3 +111,67 @@ def missing(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     return alerts(j, severity="warning", value=j.hist_units, threshold=0.0,
                   institution_code=j.unit_code, batch_code=j.batch_code, cycle_no=j.cycle_no,
                   variety_code=j.variety_code)
+
+
+@rule(id="demand.actual_deviates", code="D3",
+      title_zh="采购周期结束后实际采购量与需求量出入较大",
+      title_en="purchases after the cycle far from the filed demand",
+      clause="HENAN 二(一)", needs=("demand_filings", "batches", "products", "orders"),
+      settings={"deviation": float},
+      message='{institution_name}的{variety_name}（{batch_name}第{cycle_no}年）采购周期已结束，实际采购 {actual_units:d} 个最小单位，与报送需求量 {reported_units:d} 出入较大，请核查需求量填报是否准确合理，并纳入抽查通报。')
+def actual_deviates(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
+    """Per filing unit and variety of an ended cycle: every product of the variety (on and
+    off platform) ordered in the window by the unit's institutions, against its filing."""
+    dev = float(s["deviation"])
+    c = cycles(ctx)
+    c = c.filter(c.end_date <= ctx.as_of_lit).select("batch_code", "cycle_no", "start_date",
+                                                     "end_date")
+    f = _filings(ctx)
+    f = f.group_by([*CYCLE_KEY, "institution_code"]).aggregate(
+        reported_units=f.reported_units.sum())
+    f = f.join(c, ["batch_code", "cycle_no"])
+    cv = f.select(*CYCLE_KEY, "start_date", "end_date").distinct().view()
+    o = order_lines(ctx).select("institution_code", "variety_code", "order_date", "units")
+    w = o.join(cv, "variety_code")
+    w = w.filter((w.order_date >= w.start_date) & (w.order_date <= w.end_date))
+    w = with_filing_unit(ctx, w.select(*CYCLE_KEY, "institution_code", "units"))
+    actual = w.group_by([*CYCLE_KEY, "unit_code"]).aggregate(actual_units=w.units.sum())
+    j = f.left_join(actual, [*(f[k] == actual[k] for k in CYCLE_KEY),
+                             f.institution_code == actual.unit_code])
+    j = j.select(*(f[k] for k in CYCLE_KEY), f.institution_code, f.reported_units,
+                 f.start_date, f.end_date,
+                 actual_units=actual.actual_units.fill_null(0).cast("int64"))
+    j = _without_clinical_change(ctx, j)
+    ratio = j.actual_units.cast("float64") / j.reported_units.cast("float64")
+    hit = ibis.ifelse(j.reported_units > 0, (ratio - 1.0).abs() > dev + 1e-9,
+                      j.actual_units > 0)
+    j = j.filter(hit)
+    positive = j.reported_units > 0
+    return alerts(j, severity="info",
+                  value=ibis.ifelse(positive, ratio, j.actual_units.cast("float64")),
+                  threshold=ibis.ifelse(positive, ibis.ifelse(ratio > 1.0, 1.0 + dev, 1.0 - dev),
+                                        0.0),
+                  institution_code=j.institution_code, batch_code=j.batch_code,
+                  cycle_no=j.cycle_no, variety_code=j.variety_code,
+                  actual_units=j.actual_units.cast("float64"),
+                  reported_units=j.reported_units.cast("float64"))
+
+
+def _without_clinical_change(ctx: Context, j: ir.Table) -> ir.Table:
+    """Drop the filing units whose window a ``clinical_change`` exemption overlaps: one for
+    every institution, or one naming an institution whose filing unit is the row's."""
+    if not ctx.has("exemptions"):
+        return j
+    e = ctx.t("exemptions")
+    e = e.filter((e.kind == "clinical_change") & (e.start_date <= ctx.as_of_lit))
+    keys = j.select(*CYCLE_KEY, "start_date", "end_date").distinct().view()
+    k = keys.join(e, [keys.variety_code == e.variety_code, e.start_date <= keys.end_date,
+                      e.end_date >= keys.start_date])
+    k = k.select(*(keys[c] for c in CYCLE_KEY), ex_inst=e.institution_code)
+    everyone = k.filter(k.ex_inst.isnull()).select(*CYCLE_KEY).distinct()
+    j = j.anti_join(everyone, list(CYCLE_KEY))
+    named = k.filter(k.ex_inst.notnull())
+    named = with_filing_unit(ctx, named.select(*CYCLE_KEY, institution_code=named.ex_inst))
+    named = named.select(*CYCLE_KEY, "unit_code").distinct()
+    return j.anti_join(named, [*(j[c] == named[c] for c in CYCLE_KEY),
+                               j.institution_code == named.unit_code])

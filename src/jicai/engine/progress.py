@@ -1,4 +1,4 @@
-"""Progress of each (batch, cycle, institution, variety) and the rules P1, P2, P3, S1.
+"""Progress of each (batch, cycle, institution, variety) and the rules P1, P2, P3, S1, P4.
 
 rules.md, shared definitions: units in the window ``start … min(as_of, end)``,
 winning / backup / non-winning by the batch's awards, credited units (backup
@@ -197,3 +197,45 @@ def nonwinning_high(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     return alerts(t, severity="warning", value=t.nonwinning_share, threshold=th,
                   institution_code=t.institution_code, batch_code=t.batch_code,
                   cycle_no=t.cycle_no, variety_code=t.variety_code)
+
+
+@rule(id="progress.forecast_short", code="P4",
+      title_zh="预计无法完成约定采购量", title_en="will not reach the agreed volume",
+      clause="HENAN 二(九)", needs=PROGRESS_NEEDS,
+      settings={"tolerance": float, "min_days": int, "recent_days": int},
+      message='{institution_name}的{variety_name}（{batch_name}第{cycle_no}年）目前完成 {completion:.1%}，按近 {recent_days:d} 天的采购速度，预计周期结束时仅完成约定采购量的 {value:.1%}，请提醒医疗机构加快采购中选产品。')
+def forecast_short(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
+    """An early warning while not yet behind: the recent rate will not reach the volume.
+
+    projected = (credited + r × days remaining) / agreed, r = credited units ordered in
+    the last ``recent_days`` days of the window / ``recent_days`` (rules.md, v1.1).
+    """
+    min_days, recent = int(s["min_days"]), int(s["recent_days"])
+    t = ctx.t("progress")
+    elapsed = t.window_end.delta(t.start_date, unit="day") + 1
+    behind = t.completion < t.schedule - float(s["tolerance"])  # exactly P1's test
+    t = t.filter((t.start_date <= ctx.as_of_lit) & (ctx.as_of_lit <= t.end_date)
+                 & ~t.has_clinical_change & (t.agreed_units > 0) & t.completion.notnull()
+                 & (elapsed >= min_days) & ~behind)
+    keys = t.select(*KEY, "start_date", "window_end").view()
+    lines = order_lines(ctx).select("institution_code", "product_code", "variety_code",
+                                    "order_date", "units")
+    w = lines.join(keys, ["institution_code", "variety_code"])
+    # the last `recent` dates of the window: window_end − recent + 1 … window_end
+    w = w.filter((w.order_date >= w.start_date) & (w.order_date <= w.window_end)
+                 & (w.window_end.delta(w.order_date, unit="day") < recent))
+    roles = award_roles(ctx)
+    credited_roles = ["winning", "backup"] if ctx.backup_counts else ["winning"]
+    roles = roles.filter(roles.role.isin(credited_roles)).select("batch_code", "product_code")
+    w = w.join(roles, ["batch_code", "product_code"])
+    recent_units = w.group_by(list(KEY)).aggregate(recent_units=w.units.sum())
+    t = t.left_join(recent_units, list(KEY)).drop(*(f"{k}_right" for k in KEY))
+    remaining = t.end_date.delta(t.window_end, unit="day").cast("float64")
+    rate = t.recent_units.fill_null(0).cast("float64") / float(recent)
+    projected = ((t.credited_units.cast("float64") + rate * remaining)
+                 / t.agreed_units.cast("float64"))
+    t = t.mutate(projected=projected).filter(lambda x: x.projected < 1.0 - 1e-9)
+    return alerts(t, severity="info", value=t.projected, threshold=1.0,
+                  institution_code=t.institution_code, batch_code=t.batch_code,
+                  cycle_no=t.cycle_no, variety_code=t.variety_code,
+                  completion=t.completion, recent_days=ibis.literal(recent, type="int64"))
