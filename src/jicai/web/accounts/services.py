@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jicai.web.accounts.models import User
 from jicai.web.accounts.roles import SCOPE_OF_ROLE, Role, ScopeKind
@@ -15,6 +16,11 @@ from jicai.web.reference.models import Company, Institution, Region
 
 _MODELS: dict[ScopeKind, Any] = {ScopeKind.REGION: Region, ScopeKind.INSTITUTION: Institution,
                                   ScopeKind.COMPANY: Company}
+
+
+_KIND_LABEL = {ScopeKind.REGION: lambda: _("region"),
+               ScopeKind.INSTITUTION: lambda: _("institution"),
+               ScopeKind.COMPANY: lambda: _("company")}
 
 
 def _inside(admin: User, target: Region | Institution | Company) -> bool:
@@ -36,18 +42,25 @@ def create_user(actor: Actor, username: str, password: str, role: str, scope: st
     scope must then lie inside the administrator's own region.
     """
     if role not in Role.values:
-        raise ValidationError(f"unknown role {role!r}; one of {', '.join(Role.values)}")
+        raise ValidationError(_("Unknown role %(role)s; choose one of %(roles)s.")
+                              % {"role": role, "roles": ", ".join(Role.values)})
     kind = SCOPE_OF_ROLE[role]
     target = _MODELS[kind].objects.filter(pk=scope).first()
     if target is None:
-        raise ValidationError(f"no {kind.value} with code {scope!r} in the reference data")
+        raise ValidationError(_("No %(kind)s has the code %(code)s in the reference data.")
+                              % {"kind": _KIND_LABEL[kind](), "code": scope})
     if within is not None and not _inside(within, target):
-        raise ValidationError(f"{scope!r} is outside your region")
+        raise ValidationError(_("%(code)s lies outside your region.") % {"code": scope})
     user = User(username=username, role=role, **{kind.value: target})
     if check_password:
         validate_password(password, user)
     user.set_password(password)
-    user.full_clean(exclude=["password"])
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        # The model names its own fields (region …), which the form does not have: the
+        # caller gets plain messages (a county role given a city code used to be a 500).
+        raise ValidationError(exc.messages) from exc
     with transaction.atomic():
         user.save()
         after = snapshot(user)
