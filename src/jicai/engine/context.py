@@ -206,3 +206,24 @@ def alerts(t: ir.Table, *, severity: ir.Value | str, value: ir.Value, threshold:
                    else threshold).cast("float64"),
         **extra,
     )
+
+
+def days_ending(as_of: date, n: int) -> tuple[date, date]:
+    """The window of ``n`` days ending at ``as_of``: ``as_of − n + 1 … as_of`` (n dates).
+
+    >>> days_ending(date(2025, 6, 30), 90)
+    (datetime.date(2025, 4, 2), datetime.date(2025, 6, 30))
+    """
+    return as_of - timedelta(days=n - 1), as_of
+
+
+def year_earlier(d: date) -> date:
+    """The same day one calendar year earlier; 29 February becomes 28 February.
+
+    >>> year_earlier(date(2024, 2, 29)), year_earlier(date(2025, 3, 1))
+    (datetime.date(2023, 2, 28), datetime.date(2024, 3, 1))
+    """
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February of a leap year
+        return date(d.year - 1, 2, 28)
