@@ -76,7 +76,7 @@ def test_who_when_what_and_from_where(world: World) -> None:
     event = AuditEvent.objects.get(action="ticket.escalate")
     assert (event.actor_name, event.ip, event.note) == ("county_a", "192.168.3.4", "约谈企业")
     assert event.before["escalated_to_id"] is None
-    assert event.after["escalated_to_id"] == "220102"
+    assert event.after["escalated_to_id"] == "220100"  # the bureau above A县, which held it
     assert event.scope_path == "220000/220100/220102/"
 
 
@@ -91,4 +91,4 @@ def test_the_log_is_scoped_and_exported(world: World, as_) -> None:
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r["action"] for r in rows] == ["ticket.escalate"]
     assert rows[0]["ip"] == "192.168.3.4"
-    assert json.loads(rows[0]["after"])["escalated_to_id"] == "220102"
+    assert json.loads(rows[0]["after"])["escalated_to_id"] == "220100"

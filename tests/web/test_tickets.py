@@ -85,13 +85,38 @@ def test_overdue_tickets_go_to_the_bureau_and_upward(world: World, at) -> None:
     services.escalate(actor(world, "county_a"), ticket, "企业拒不回复")
     ticket.refresh_from_db()
     assert ticket.escalated_to_id == "220100"
-    with pytest.raises(PermissionDenied):
-        services.escalate(actor(world, "county_a"), ticket)  # no longer with the county
+    # No longer with the county: a clear refusal naming where it went, not a bare 403.
+    with pytest.raises(WorkflowError, match="passed on to 甲市"):
+        services.escalate(actor(world, "county_a"), ticket)
     services.escalate(actor(world, "city"), ticket)
     ticket.refresh_from_db()
     assert ticket.escalated_to_id == "220000"
     with pytest.raises(WorkflowError, match="province"):
         services.escalate(actor(world, "province"), ticket)
+
+
+def test_a_bureau_escalates_to_the_one_above_it_and_the_button_follows(world: World,
+                                                                        as_) -> None:
+    """The county's first 上报 goes to the city (it sat with the county already); then the
+    county sees where it is instead of a button that would refuse."""
+    at_ticket = report(world)
+    page = as_("county_a").get(f"/tickets/{at_ticket.pk}/",
+                               HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "上报至甲市医保部门" in page
+    services.escalate(actor(world, "county_a"), at_ticket)
+    at_ticket.refresh_from_db()
+    assert at_ticket.escalated_to_id == "220100"
+    page = as_("county_a").get(f"/tickets/{at_ticket.pk}/",
+                               HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="escalate"' not in page
+    assert "该问题目前由甲市医保部门处理" in page
+    page = as_("city").get(f"/tickets/{at_ticket.pk}/",
+                           HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "上报至测试省医保部门" in page
+    r = as_("county_a").post(f"/tickets/{at_ticket.pk}/escalate/", HTTP_ACCEPT_LANGUAGE="zh-hans",
+                             follow=True)
+    assert r.status_code == 200  # a stale form gets a message, not a 403 page
+    assert "已上报至甲市医保部门" in r.content.decode()
 
 
 def test_a_missed_fix_date_is_overdue_too(world: World, at) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -84,15 +85,36 @@ def holder(ticket: Ticket) -> Region:
     return ticket.escalated_to or ticket.institution.region
 
 
+def escalation_target(user: Any, ticket: Ticket) -> Region | None:
+    """The bureau ``user`` would send the ticket to, or None when it is not theirs to send.
+
+    A ticket sits with the bureau of its institution's region until it is escalated;
+    each escalation sends it to the bureau above the one holding it (逐级上报). Only the
+    holding bureau, or one above it, passes it on; the province bureau is the top.
+    """
+    if ticket.status == TicketStatus.RESOLVED or user is None or user.region is None \
+            or not can(user, Capability.SUPERVISE_TICKET):
+        return None
+    held = holder(ticket)
+    if not held.path.startswith(user.region.path):
+        return None
+    return held.parent
+
+
 def escalate(actor: Actor, ticket: Ticket, note: str = "") -> None:
     """Send the ticket one bureau up (突出问题或无法协调解决的，逐级上报至省级医保部门)."""
     user = actor.user
     require(user, Capability.SUPERVISE_TICKET)  # type: ignore[arg-type]
     TICKET.check(ticket.status, "escalate")
-    # Only the bureau holding the ticket, or one above it, passes it on.
-    if user is None or user.region is None or not holder(ticket).path.startswith(user.region.path):
-        raise PermissionDenied("holder")
-    target = ticket.escalated_to.parent if ticket.escalated_to else ticket.institution.region
+    held = holder(ticket)
+    if user is None or user.region is None:
+        raise PermissionDenied("region")
+    if not held.path.startswith(user.region.path):
+        if user.region.path.startswith(held.path):  # it went up past this bureau
+            raise WorkflowError(_("The ticket has been passed on to %(bureau)s; it is no "
+                                  "longer yours to escalate.") % {"bureau": held})
+        raise PermissionDenied("holder")  # another bureau's ticket altogether
+    target = escalation_target(user, ticket)
     if target is None:
         raise WorkflowError(_("The ticket is already with the province bureau."))
     with tracked(actor, "ticket.escalate", ticket, scope_path=_path(ticket), note=note):

@@ -83,6 +83,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reply": ticket.status == TicketStatus.OPEN and can(user, Capability.REPLY_TICKET),
         "can_resolve": open_ and own,
         "can_supervise": can(user, Capability.SUPERVISE_TICKET),
+        "escalate_to": services.escalation_target(user, ticket),
+        "holder": services.holder(ticket),
         "reply_form": ReplyForm(initial=take_draft(request, f"ticket-reply-{pk}")
                                 or {"committed_by": clock.today()}),
         "note_form": NoteForm(),
