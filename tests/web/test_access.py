@@ -38,6 +38,7 @@ GET: dict[str, tuple[Args, frozenset[str]]] = {
     "filings:window": (lambda r: [r.window.pk], REGION | INSTITUTIONS),
     "filings:export": (lambda r: [r.window.pk], OFFICERS),
     "filings:total": (lambda r: [r.window.pk], OFFICERS),
+    "filings:close": (lambda r: [r.window.pk], frozenset({"province"})),  # the confirm page
     "filings:filing": (lambda r: [r.filing.pk], ABOVE_H_A | {"hospital"}),
     "filings:letter_file": (lambda r: [r.filing.pk], ABOVE_H_A | {"hospital"}),
     "tickets:list": (NONE, EVERYONE),
@@ -66,6 +67,8 @@ POST: dict[str, tuple[Args, frozenset[str]]] = {
     "accounts:token_revoke": (lambda r: [999999], frozenset()),
     "filings:open": (NONE, frozenset({"province"})),
     "filings:close": (lambda r: [r.window.pk], frozenset({"province"})),
+    "filings:extend": (lambda r: [r.window.pk], frozenset({"province"})),
+    "filings:reopen": (lambda r: [r.window.pk], frozenset({"province"})),
     "filings:save": (lambda r: [r.filing.pk], frozenset({"hospital"})),
     "filings:letter": (lambda r: [r.filing.pk], frozenset({"hospital"})),
     "filings:submit": (lambda r: [r.filing.pk], frozenset({"hospital"})),

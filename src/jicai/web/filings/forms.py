@@ -25,3 +25,11 @@ class OpenWindowForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=2000)
+
+
+class NewClosingForm(forms.Form):
+    """Extend an open window or reopen a closed one: a new closing date and the reason."""
+
+    closes_on = forms.DateField(label=_("New closing date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=2000)

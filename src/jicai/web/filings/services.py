@@ -73,14 +73,63 @@ def open_window(actor: Actor, batch: Batch, region: Region, closes_on: dt.date) 
     return window
 
 
-def close_window(actor: Actor, window: FilingWindow) -> None:
-    """No more first submissions; filings still in draft stay unfiled (and are reported)."""
+def _check_bureau(actor: Actor, window: FilingWindow) -> None:
     require(actor.user, Capability.OPEN_WINDOW)  # type: ignore[arg-type]
     if not scoped_regions(actor.user).filter(pk=window.region_id).exists():  # type: ignore[arg-type]
         raise PermissionDenied("region")
+
+
+def takes_submissions(window: FilingWindow) -> bool:
+    """Whether a first submission is accepted now: open, and its closing date not passed."""
+    return window.status == WindowStatus.OPEN and clock.today() <= window.closes_on
+
+
+def close_window(actor: Actor, window: FilingWindow) -> None:
+    """No more first submissions; filings still in draft stay unfiled (and are reported)."""
+    _check_bureau(actor, window)
     transition = WINDOW.check(window.status, "close")
     with tracked(actor, "filing.close_window", window, scope_path=window.region.path):
         window.status = transition.next_status(window.status)
+        window.save()
+
+
+def _new_closing(window: FilingWindow, closes_on: dt.date, reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Give the reason: it is kept in the audit log."))
+    if closes_on < clock.today():
+        raise WorkflowError(_("The closing date must not be in the past."))
+    if window.batch.end_date < clock.today():
+        raise WorkflowError(_("The purchasing cycle of this batch ended on %(end)s: there is "
+                              "no demand left to file.")
+                            % {"end": window.batch.end_date.isoformat()})
+    return reason
+
+
+def extend_window(actor: Actor, window: FilingWindow, closes_on: dt.date, reason: str) -> None:
+    """Give an open window a later closing date (延期), with the reason."""
+    _check_bureau(actor, window)
+    transition = WINDOW.check(window.status, "extend")
+    reason = _new_closing(window, closes_on, reason)
+    if closes_on <= window.closes_on:
+        raise WorkflowError(_("An extension must close later than %(date)s.")
+                            % {"date": window.closes_on.isoformat()})
+    with tracked(actor, "filing.extend_window", window, scope_path=window.region.path,
+                 note=reason):
+        window.status = transition.next_status(window.status)
+        window.closes_on = closes_on
+        window.save()
+
+
+def reopen_window(actor: Actor, window: FilingWindow, closes_on: dt.date, reason: str) -> None:
+    """Open a closed window again until ``closes_on`` (重新开放), with the reason."""
+    _check_bureau(actor, window)
+    transition = WINDOW.check(window.status, "reopen")
+    reason = _new_closing(window, closes_on, reason)
+    with tracked(actor, "filing.reopen_window", window, scope_path=window.region.path,
+                 note=reason):
+        window.status = transition.next_status(window.status)
+        window.closes_on = closes_on
         window.save()
 
 
@@ -172,8 +221,7 @@ def submit(actor: Actor, filing: DemandFiling) -> None:
     _check_filer(actor, filing)
     FILING.check(filing.status, "submit")
     window = filing.window
-    if filing.status == FilingStatus.DRAFT and (
-            window.status != WindowStatus.OPEN or clock.today() > window.closes_on):
+    if filing.status == FilingStatus.DRAFT and not takes_submissions(window):
         raise WorkflowError(_("The filing window is closed."))
     problems = missing_for_submission(filing)
     if problems:

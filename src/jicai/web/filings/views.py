@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,13 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jicai.web import clock
 from jicai.web.accounts.permissions import current, get_scoped, require, require_scope
 from jicai.web.accounts.roles import OFFICER_LEVEL, Capability, ScopeKind, can
 from jicai.web.actions import run_action
 from jicai.web.audit.record import Actor
 from jicai.web.filings import review, services
 from jicai.web.filings.export import batch_total, demand_filings_table
-from jicai.web.filings.forms import OpenWindowForm, ReturnForm
+from jicai.web.filings.forms import NewClosingForm, OpenWindowForm, ReturnForm
 from jicai.web.filings.models import FilingStatus
 from jicai.web.filings.rules import rules_for
 from jicai.web.filings.scoping import scoped_filings, scoped_windows
@@ -63,11 +66,43 @@ def open_window(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def close_window(request: HttpRequest, pk: int) -> HttpResponse:
+    """Closing filing for a whole region is asked twice: this page says what it means
+    (how many institutions have not submitted) and closes only on ``confirm``."""
+    user = current(request)
+    win = get_scoped(scoped_windows(user), pk=pk)
+    require(user, Capability.OPEN_WINDOW)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return run_action(request, lambda: services.close_window(Actor.of(request), win),
+                          _("Filing is closed."), reverse("filings:window", args=[pk]))
+    unsubmitted = scoped_filings(user).filter(window=win, status=FilingStatus.DRAFT).count()
+    return render(request, "filings/close.html", {"window": win, "unsubmitted": unsubmitted})
+
+
+def _new_closing(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     win = get_scoped(scoped_windows(current(request)), pk=pk)
-    return run_action(request, lambda: services.close_window(Actor.of(request), win),
-                      _("Filing is closed."), reverse("filings:window", args=[pk]))
+    form = NewClosingForm(request.POST)
+    back = reverse("filings:window", args=[pk])
+    if not form.is_valid():
+        messages.error(request, _("Give a new closing date and the reason."))
+        return redirect(back)
+    run = services.extend_window if action == "extend" else services.reopen_window
+    done = _("Filing is extended.") if action == "extend" else _("Filing is open again.")
+    data = form.cleaned_data
+    return run_action(request, lambda: run(Actor.of(request), win, data["closes_on"],
+                                           data["reason"]), done, back)
+
+
+@login_required
+@require_POST
+def extend_window(request: HttpRequest, pk: int) -> HttpResponse:
+    return _new_closing(request, pk, "extend")
+
+
+@login_required
+@require_POST
+def reopen_window(request: HttpRequest, pk: int) -> HttpResponse:
+    return _new_closing(request, pk, "reopen")
 
 
 @login_required
@@ -86,7 +121,10 @@ def window(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": [(s, label, counts.get(s, 0)) for s, label in FilingStatus.choices],
         "status": status, "my_level": level,
         "can_export": can(user, Capability.EXPORT_DEMAND),
-        "can_close": can(user, Capability.OPEN_WINDOW) and win.status == "open"})
+        "can_manage": can(user, Capability.OPEN_WINDOW),
+        "taking": services.takes_submissions(win),
+        "closing_form": NewClosingForm(initial={"closes_on": max(win.closes_on, clock.today())
+                                                + dt.timedelta(days=7)})})
 
 
 @login_required
@@ -104,6 +142,10 @@ def filing(request: HttpRequest, pk: int) -> HttpResponse:
         "is_reviewer": review.is_reviewer(user, item),
         "reviews": item.reviews.select_related("reviewer"),
         "missing": services.missing_for_submission(item) if editable else [],
+        # A draft can be submitted only while the window takes submissions; a returned
+        # filing may be resubmitted after it closed.
+        "can_submit": editable and (item.status == FilingStatus.RETURNED
+                                    or services.takes_submissions(item.window)),
         "return_form": ReturnForm()})
 
 

@@ -24,7 +24,10 @@ FILING = Machine("filing", {
 EDITABLE = frozenset({S.DRAFT, S.RETURNED})
 
 # A window takes first submissions until it is closed (or its closing date passes);
-# returned filings may still be corrected and resubmitted after that.
+# returned filings may still be corrected and resubmitted after that. A bureau may
+# extend an open window or reopen a closed one, each with a reason (audited).
 WINDOW = Machine("window", {
     "close": Transition("close", {WindowStatus.OPEN}, WindowStatus.CLOSED),
+    "extend": Transition("extend", {WindowStatus.OPEN}, WindowStatus.OPEN),
+    "reopen": Transition("reopen", {WindowStatus.CLOSED}, WindowStatus.OPEN),
 })
