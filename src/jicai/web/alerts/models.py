@@ -33,6 +33,9 @@ class MonitorRun(models.Model):
                                    blank=True, related_name="+")
     alert_count = models.PositiveIntegerField(default=0)
     rules = models.JSONField(default=list)  # [{rule_id, status, alerts, note}] as the engine says
+    # The run's output folder (alerts, progress, assessment, monitor.xlsx, figures/), kept
+    # on disk: the execution pages read the latest successful run's figures from it.
+    output_dir = models.CharField(_("output folder"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

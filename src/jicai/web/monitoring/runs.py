@@ -29,13 +29,24 @@ def _finish(actor: Actor, run: MonitorRun, status: str, message: str = "") -> Mo
     return run
 
 
+def run_folder(run: MonitorRun) -> Path:
+    """Where a web run keeps its output folder: ``HOME/runs/<id>/``."""
+    return bridge.home() / "runs" / str(run.pk)
+
+
 def start_run(actor: Actor, as_of: dt.date, profile: str) -> MonitorRun:
-    """Run the monitor over the warehouse now (the request waits for it) and keep its alerts."""
+    """Run the monitor over the warehouse now (the request waits for it), write its output
+    folder (alerts, progress, assessment, monitor.xlsx, figures/) and keep its alerts."""
+    from jicai.reports.monitor_files import write_outputs
+
     require(actor.user, Capability.RUN_MONITOR)  # type: ignore[arg-type]
     run = MonitorRun.objects.create(as_of=as_of, profile=profile, started_by=actor.user,
                                     source=f"warehouse {bridge.warehouse().current_id or '—'}")
     try:
         result = bridge.run_monitor(as_of, profile)
+        folder = run_folder(run)
+        write_outputs(result, folder)
+        run.output_dir = str(folder.resolve())
         import_alerts(run, result.alerts, read=bridge.read_table)
     except JicaiError as exc:
         return _finish(actor, run, RunStatus.FAILED, str(exc))
@@ -49,7 +60,8 @@ def start_run(actor: Actor, as_of: dt.date, profile: str) -> MonitorRun:
 
 
 def import_output_folder(actor: Actor, folder: Path) -> MonitorRun:
-    """A ``jicai monitor --out`` folder (``run.json`` and ``alerts.csv``) into the inbox.
+    """A ``jicai monitor --out`` folder (``run.json`` and ``alerts.csv``) into the inbox; the
+    folder is left on disk and its path kept on the run.
 
     For the command line (``jicai demo --serve``): no user, no capability to check.
     """
@@ -57,7 +69,9 @@ def import_output_folder(actor: Actor, folder: Path) -> MonitorRun:
     run = _import(actor, folder / "alerts.csv", dt.date.fromisoformat(meta["as_of"]),
                   meta["profile"])
     run.rules = meta.get("rules", [])
-    run.save(update_fields=["rules"])
+    # The folder stays where the monitor wrote it; the execution pages read its figures.
+    run.output_dir = str(folder.resolve())
+    run.save(update_fields=["rules", "output_dir"])
     return run
 
 

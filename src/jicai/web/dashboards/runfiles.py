@@ -1,0 +1,133 @@
+"""The output folder of the latest successful monitor run, read by scope.
+
+A run (``jicai monitor --out``, a web run, ``jicai demo --serve``) leaves its
+folder on disk — alerts, progress, assessment, ``monitor.xlsx`` and
+``figures/`` — and the run keeps its path (``MonitorRun.output_dir``). The
+execution pages read its Parquet files here with DuckDB, one query a table,
+the user's scope as the ``WHERE`` clause (row groups outside it are skipped by
+the files' statistics): nothing is copied into the app database and no figure
+is computed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from jicai.web.alerts.models import MonitorRun, RunStatus
+
+FIGURES = "figures/figures.parquet"
+CYCLES = "figures/cycles.parquet"
+RANKINGS = "figures/rankings.parquet"
+PROGRESS = "progress.parquet"
+ALERTS = "alerts.parquet"
+ASSESSMENT = "assessment.parquet"
+PREPAYMENT = "prepayment.parquet"
+
+
+@dataclass(frozen=True)
+class Where:
+    """A SQL condition with its parameters (values are always parameters, never text)."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+
+    def __and__(self, other: Where) -> Where:
+        return Where(f"({self.sql}) AND ({other.sql})", self.params + other.params)
+
+    def __or__(self, other: Where) -> Where:
+        return Where(f"({self.sql}) OR ({other.sql})", self.params + other.params)
+
+
+TRUE = Where("TRUE")
+FALSE = Where("FALSE")
+
+
+def eq(column: str, value: Any) -> Where:
+    return Where(f'"{column}" = ?', (value,))
+
+
+def among(column: str, values: Sequence[Any]) -> Where:
+    if not values:
+        return FALSE
+    return Where(f'"{column}" IN ({", ".join("?" * len(values))})', tuple(values))
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """One run's output folder."""
+
+    run: MonitorRun
+    folder: Path
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def has(self, name: str) -> bool:
+        return self.path(name).is_file()
+
+    def columns(self, name: str) -> list[str]:
+        if not self.has(name):
+            return []
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(self.path(name)).names)
+
+    def select(self, name: str, where: Where = TRUE, *,
+               order: Sequence[str | tuple[str, bool]] = (), limit: int | None = None,
+               offset: int = 0, columns: Sequence[str] | None = None) -> pa.Table:
+        """Rows of ``name`` matching ``where``, ordered by ``order`` (column names of the
+        file, checked; ``(name, True)`` for descending; NULL — no figure — always last)."""
+        if not self.has(name):
+            return pa.table({})
+        keys = [(o, False) if isinstance(o, str) else o for o in order]
+        known = set(self.columns(name))
+        for col in (*(k for k, _d in keys), *(columns or ())):
+            if col not in known:
+                raise KeyError(col)
+        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        sql = f"SELECT {cols} FROM read_parquet(?) WHERE {where.sql}"
+        if keys:
+            sql += " ORDER BY " + ", ".join(
+                f'"{c}" {"DESC" if d else "ASC"} NULLS LAST' for c, d in keys)
+        params: list[Any] = [str(self.path(name)), *where.params]
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        with duckdb.connect() as con:
+            return con.sql(sql, params=params).to_arrow_table()
+
+    def count(self, name: str, where: Where = TRUE) -> int:
+        if not self.has(name):
+            return 0
+        with duckdb.connect() as con:
+            row = con.execute(f"SELECT count(*) FROM read_parquet(?) WHERE {where.sql}",
+                              [str(self.path(name)), *where.params]).fetchone()
+        return int(row[0]) if row else 0
+
+    def periods(self) -> list[tuple[str, str]]:
+        """The (period_kind, period) pairs of the run (the same for every scope)."""
+        if not self.has(FIGURES):
+            return []
+        with duckdb.connect() as con:
+            got = con.execute("SELECT DISTINCT period_kind, period FROM read_parquet(?)",
+                              [str(self.path(FIGURES))]).fetchall()
+        return [(str(k), str(p)) for k, p in got]
+
+    def rows(self, name: str, where: Where = TRUE, **kw: Any) -> list[dict[str, Any]]:
+        return self.select(name, where, **kw).to_pylist()  # type: ignore[no-any-return]
+
+
+def latest() -> RunFiles | None:
+    """The latest successful run whose output folder is still on disk, or None."""
+    runs = MonitorRun.objects.filter(status=RunStatus.SUCCEEDED).exclude(output_dir="")
+    for run in runs.order_by("-started_at", "-id")[:10]:
+        folder = Path(run.output_dir)
+        if folder.is_dir():
+            return RunFiles(run, folder)
+    return None
