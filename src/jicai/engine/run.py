@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from jicai import duck
 from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS, TABLES
+from jicai.engine import measures
 from jicai.engine.context import Context
 from jicai.engine.figures import assessment, prepayment
 from jicai.engine.messages import render
@@ -54,6 +55,9 @@ class MonitorResult:
     rules: list[RuleRun] = field(default_factory=list)
     snapshot: str | None = None
     engine: str = "duckdb"
+    # The figures tables (jicai.engine.measures: figures, cycles, alerts, rankings), as
+    # written into OUT/figures/ (docs/figures-files.md); empty when not computed.
+    figures: dict[str, pa.Table] = field(default_factory=dict)
 
 
 def connect(engine: str = "duckdb", spark_master: str | None = None,
@@ -138,7 +142,9 @@ def _calendar_years(con: Any, tables: Mapping[str, ir.Table], as_of: date) -> li
 def run_monitor(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: str = "duckdb",
                 spark_master: str | None = None, calendar: WorkCalendar | None = None,
                 progress: Progress | None = None,
-                warehouse_url: str | None = None) -> MonitorResult:
+                warehouse_url: str | None = None, figures: bool = True) -> MonitorResult:
+    """Run every rule of ``profile`` at ``as_of``; with ``figures`` (the default) also
+    compute the figures of every scope and period (``MonitorResult.figures``)."""
     # The run pins the snapshot it opens: imports may commit meanwhile, but every table
     # is read from this one snapshot, none is pruned under the run, and the result names
     # exactly it.
@@ -146,12 +152,12 @@ def run_monitor(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: 
             warehouse.pinned() as pinned:
         return _run(pinned, as_of, profile, engine=engine, spark_master=spark_master,
                     calendar=calendar, progress=progress, warehouse_url=warehouse_url,
-                    spill_dir=Path(spill))
+                    spill_dir=Path(spill), figures=figures)
 
 
 def _run(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: str,
          spark_master: str | None, calendar: WorkCalendar | None, progress: Progress | None,
-         warehouse_url: str | None, spill_dir: Path) -> MonitorResult:
+         warehouse_url: str | None, spill_dir: Path, figures: bool = True) -> MonitorResult:
     registry = load_all()
     report = progress or (lambda _msg, _i, _n: None)
     con = connect(engine, spark_master, spill_dir)
@@ -176,7 +182,7 @@ def _run(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: str,
     calendar_table = ibis.memtable(cal.table(years))
     ctx = Context(con, tables, as_of, profile, calendar_table)
 
-    steps = len(profile.rules) + 1
+    steps = len(profile.rules) + (2 if figures else 1)
     report("进度 / progress", 0, steps)
     progress_pa = _empty(PROGRESS_COLUMNS)
     prog_full: pa.Table | None = None
@@ -208,11 +214,15 @@ def _run(warehouse: Warehouse, as_of: date, profile: Profile, *, engine: str,
     alerts = pa.concat_tables(parts) if parts else _empty(ALERT_COLUMNS)
     alerts = _sorted(alerts, ["rule_id", "institution_code", "variety_code", "ref",
                               "batch_code", "cycle_no", "product_code", "severity"], spill_dir)
+    figure_tables: dict[str, pa.Table] = {}
+    if figures and ctx.has("orders", "products"):
+        report("指标 / figures", steps - 1, steps)
+        figure_tables = measures.compute(ctx, alerts)
     report("完成 / done", steps, steps)
     prep = prepayment(ctx, con) if ctx.has(*PROGRESS_NEEDS) else pa.table({})
     assess = assessment(prog_full, profile, as_of) if prog_full is not None else pa.table({})
     return MonitorResult(as_of, profile, alerts, progress_pa, prep, assess, runs,
-                         warehouse.current_id, engine)
+                         warehouse.current_id, engine, figure_tables)
 
 
 def _empty(cols: tuple[tuple[str, str, pa.DataType], ...]) -> pa.Table:

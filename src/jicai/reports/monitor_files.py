@@ -62,6 +62,8 @@ def write_outputs(result: MonitorResult, out: Path, *, xlsx: bool = True) -> lis
         write_csv(table, out / f"{name}.csv")
         pq.write_table(table, out / f"{name}.parquet")
         written += [out / f"{name}.csv", out / f"{name}.parquet"]
+    figure_files = write_figures(result, out / "figures")
+    written += figure_files
     summary = {
         "as_of": result.as_of.isoformat(),
         "profile": result.profile.id,
@@ -72,12 +74,26 @@ def write_outputs(result: MonitorResult, out: Path, *, xlsx: bool = True) -> lis
         "rules": [{"rule_id": r.rule_id, "status": r.status, "alerts": r.alerts,
                    "note": r.note} for r in result.rules],
         "by_rule_severity": by_rule_severity(result.alerts),
+        "figures_files": [f.relative_to(out).as_posix() for f in figure_files],
     }
     (out / "run.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n",
                                   encoding="utf-8")
     written.append(out / "run.json")
     if xlsx:
         written.append(write_workbook(result, out / "monitor.xlsx"))
+    return written
+
+
+def write_figures(result: MonitorResult, folder: Path) -> list[Path]:
+    """``figures/<name>.parquet`` for each figures table of the run (docs/figures-files.md)."""
+    written: list[Path] = []
+    if not result.figures:
+        return written
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in result.figures.items():
+        path = folder / f"{name}.parquet"
+        pq.write_table(table, path)
+        written.append(path)
     return written
 
 
@@ -150,5 +166,66 @@ def write_workbook(result: MonitorResult, path: Path, max_rows: int = 1_000_000)
         sheet("预付金", result.prepayment,
               ["批次编码", "采购年度", "机构编码", "品种编码", "中选企业", "约定采购量", "类别",
                "最小单位中选价", "预付比例", "协议采购金额", "预付金"], {"rate"})
+    if result.figures:
+        _figure_sheets(wb, result, head)
     wb.close()
     return path
+
+
+def _figure_sheets(wb: Any, result: MonitorResult, head: Any) -> None:
+    """指标（本年累计）: the ytd rows of the regions and institutions; 排名: the ytd rankings.
+    Headers and number formats come from jicai.engine.measures.COLUMNS."""
+    import pyarrow.compute as pc
+
+    from jicai.engine.measures import COLUMNS
+    from jicai.engine.measures.columns import ROLE_ZH, SCOPE_ZH
+    from jicai.engine.measures.rankings import BY_ID as RANKINGS
+
+    ytd = str(result.as_of.year)
+    formats = {f: wb.add_format({"num_format": f}) for f in {c.fmt for c in COLUMNS}}
+    fig = result.figures["figures"]
+    scopes = ("province", "city", "county", "institution")
+    rows = fig.filter(pc.and_(pc.equal(fig.column("period"), ytd),
+                              pc.is_in(fig.column("scope"), pa.array(scopes))))
+    order = {s: i for i, s in enumerate(scopes)}
+    keyed = sorted(rows.to_pylist(), key=lambda r: (order[r["scope"]], r["code"] or ""))
+    ws = wb.add_worksheet("指标（本年累计）")
+    lead = [("scope", "层级"), ("code", "编码"), ("name", "名称"), ("region_code", "所属区划")]
+    ws.write_row(0, 0, [z for _c, z in lead] + [c.zh for c in COLUMNS], head)
+    ws.freeze_panes(1, 3)
+    for i, r in enumerate(keyed, start=1):
+        ws.write_row(i, 0, [SCOPE_ZH.get(r["scope"], r["scope"]), r["code"], r["name"],
+                            r["region_code"]])
+        for j, c in enumerate(COLUMNS, start=len(lead)):
+            v = r[c.id]
+            if v is not None:
+                ws.write_number(i, j, v, formats[c.fmt])
+    ws.set_column(0, 1, 12)
+    ws.set_column(2, 2, 28)
+    ws.set_column(3, len(lead) + len(COLUMNS) - 1, 14)
+    ws.autofilter(0, 0, max(len(keyed), 1), len(lead) + len(COLUMNS) - 1)
+
+    rk = result.figures.get("rankings")
+    if rk is None:
+        return
+    rk = rk.filter(pc.equal(rk.column("period"), ytd))
+    ws = wb.add_worksheet("排名")
+    ws.write_row(0, 0, ["排名类别", "层级", "名次", "编码", "名称", "所属区划", "企业类型", "指标值",
+                        "对照指标", "金额（元）"], head)
+    ws.freeze_panes(1, 0)
+    pct, yuan = formats["0.0%"], formats["#,##0.00"]
+    for i, r in enumerate(rk.to_pylist(), start=1):
+        spec = RANKINGS[r["ranking"]]
+        ws.write_row(i, 0, [spec.zh, SCOPE_ZH.get(r["scope"], r["scope"]), r["rank"],
+                            r["code"], r["name"], r["region_code"],
+                            ROLE_ZH.get(r["role"] or "", "")])
+        for j, key in ((7, "value"), (8, "second")):
+            col = spec.value if key == "value" else spec.second
+            fmt = formats[next(c.fmt for c in COLUMNS if c.id == col)] if col else pct
+            if r[key] is not None:
+                ws.write_number(i, j, r[key], fmt)
+        if r["amount"] is not None:
+            ws.write_number(i, 9, r["amount"], yuan)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 9, 14)
+    ws.autofilter(0, 0, max(rk.num_rows, 1), 9)
