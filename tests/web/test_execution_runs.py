@@ -1,0 +1,47 @@
+"""A monitor run started from the web keeps its output folder, and the execution pages
+read that run's own figures (the real engine over a real warehouse of the web world)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from jicai.warehouse.store import Warehouse
+from jicai.web.audit.record import Actor
+from jicai.web.monitoring.runs import start_run
+from tests.web.warehouse_data import world_tables
+from tests.web.world import World
+
+
+@pytest.fixture
+def home(world: World, settings, tmp_path: Path) -> Path:
+    settings.HOME = tmp_path
+    Warehouse(tmp_path).import_tables(world_tables(), source="test", user="test")
+    return tmp_path
+
+
+def test_a_web_run_writes_and_keeps_its_folder_and_the_pages_read_it(world, home, as_) -> None:  # type: ignore[no-untyped-def]
+    run = start_run(Actor(world.users["province"]), dt.date(2025, 9, 30), "national")
+    assert run.status == "succeeded", run.message
+    folder = Path(run.output_dir)
+    assert folder == (home / "runs" / str(run.pk)).resolve()
+    for name in ("alerts.csv", "progress.csv", "monitor.xlsx", "run.json",
+                 "figures/figures.parquet", "figures/cycles.parquet"):
+        assert (folder / name).is_file(), name
+    rows = pq.read_table(folder / "figures" / "figures.parquet").to_pylist()
+    county = next(r for r in rows if r["scope"] == "county" and r["code"] == "220102"
+                  and r["period_kind"] == "ytd")
+    html = unescape(as_("county_a").get("/dashboards/region/220102/").content.decode())
+    shown = dict(re.findall(r'data-indicator="(\w+)"><div class="muted">[^<]*</div>'
+                            r'<div class="big">([^<]*)</div>', html))
+    # H_A agreed 1000 units of V1 and bought none on platform by 2025-09-30
+    assert county["agreed_units"] == 1000
+    assert shown["agreed_units"] == "1,000"
+    completion = county["completion"]
+    assert shown["completion"] == ("—" if completion is None else f"{completion * 100:.1f}%")
+    assert "B县人民医院" not in html  # H_B's 1000 units are another county's
