@@ -14,16 +14,18 @@ import numpy as np
 import pyarrow as pa
 
 from jicai.demo import catalogue as cat
+from jicai.demo import personas
 from jicai.demo import tables as tb
 from jicai.demo.days import DAY, HOUR, I64, WorkDays
 from jicai.demo.market import CATEGORIES, Market
 from jicai.demo.orders import Tally
-from jicai.demo.products import WINNING, YUAN
+from jicai.demo.products import OUTSIDE, WINNING, YUAN
 from jicai.demo.summary import CaseLog
 
 FILING_DAYS = 7  # F1
 DRUG_LIMIT, ITEMS_LIMIT, CONSUMABLE_LIMIT = 0.01, 0.05, 0.05  # F2, F3 (guangdong)
 REPLY_DAYS, COMMIT_DAYS = 2, 5  # T1, T2 (henan)
+T4_DAYS, T4_INSTITUTIONS = 90, 3  # T4 (jilin): window and distinct institutions
 
 
 class _Rows:
@@ -48,7 +50,8 @@ def make_filings(m: Market, tally: Tally, wd: WorkDays, rng: np.random.Generator
     planted = set(rng.choice(filers, size=min(len(filers), max(1, round(
         rates["filing.amount_over_limit"] * len(filers)))), replace=False).tolist())
     first_day = m.year_start + 1
-    listed_drugs = [q for q in range(c.n_products) if m.prod_cat[q] == 0 and c.share[q] == 0]
+    listed_drugs = [q for q in range(c.n_products) if m.prod_cat[q] == 0 and c.share[q] == 0
+                    and c.role[q] != OUTSIDE]
     negotiated = [q for q in range(c.n_products) if c.varieties[c.variety[q]].item.negotiated]
     hk = [q for q in range(c.n_products) if c.hk_macau[q]]
     designed: set[tuple[str, str]] = set()
@@ -199,7 +202,32 @@ def make_tickets(m: Market, wd: WorkDays, rng: np.random.Generator, rates: dict[
     winning = [q for q in range(c.n_products) if c.role[q] == WINNING]
     product = np.asarray(winning, dtype=np.int64)[rng.integers(0, len(winning), n)]
     workdays = wd.days[(wd.days >= m.days[0]) & (wd.days <= m.as_of)]
-    day = np.sort(workdays[rng.integers(0, len(workdays), n)])
+    day = workdays[rng.integers(0, len(workdays), n)]
+    # T4: supply problems concentrate on a few winning companies — the device-maker persona
+    # first — reported by 3–5 institutions in the last 90 days.
+    makers = sorted({c.company[q] for q in winning})
+    persona = p.company_code.index(personas.MANUFACTURER_2.code)
+    k = min(len(makers), max(1, round(rates["supplier.tickets_concentrated"] * len(makers))))
+    others = [x for x in makers if x != persona]
+    chosen = ([persona] if persona in makers else []) + [
+        others[int(j)] for j in rng.choice(len(others), size=len(others), replace=False)]
+    lately = workdays[(workdays >= m.as_of - T4_DAYS + 10) & (workdays <= m.as_of - 3)]
+    extra_inst: list[int] = []
+    extra_product: list[int] = []
+    extra_day: list[int] = []
+    for company in chosen[:k]:
+        own = [q for q in winning if c.company[q] == company]
+        many = int(rng.integers(3, 6))
+        extra_inst.extend(rng.choice(reporters, size=many, replace=False, p=weights).tolist())
+        extra_product.extend(own[int(j)] for j in rng.integers(0, len(own), many))
+        extra_day.extend(lately[rng.integers(0, len(lately), many)].tolist())
+    inst = np.concatenate([inst, np.asarray(extra_inst, dtype=np.int64)])
+    product = np.concatenate([product, np.asarray(extra_product, dtype=np.int64)])
+    day = np.concatenate([day, np.asarray(extra_day, dtype=np.int64)])
+    order = np.argsort(day, kind="stable")
+    inst, product, day = inst[order], product[order], day[order]
+    n = len(day)
+    t4_designed = {p.company_code[x] for x in chosen[:k]}
     reported = day * DAY + 8 * HOUR + rng.integers(0, 9 * HOUR, n)
     late = rng.random(n) < rates["ticket.reply_overdue"]
     silent = late & (rng.random(n) < 0.3)
@@ -251,6 +279,16 @@ def make_tickets(m: Market, wd: WorkDays, rng: np.random.Generator, rates: dict[
     past_reply = wd.taken(day, np.where(no_reply, m.as_of, reply_day))
     past_commit = wd.taken(reply_day, commit)
     past_fix = np.where(no_fix, m.as_of, resolved // DAY) - commit
+    t4 = CaseLog("supplier.tickets_concentrated", ("ref",), rates["supplier.tickets_concentrated"],
+                 note=f"value = institutions reporting in the last {T4_DAYS} days (≥ 3)")
+    t4.population = len(makers)
+    maker_of = np.asarray(c.company, dtype=np.int64)[product]
+    recent = day >= m.as_of - T4_DAYS + 1
+    for x in sorted(set(maker_of[recent].tolist())):
+        count = len(set(inst[recent & (maker_of == x)].tolist()))
+        if count >= T4_INSTITUTIONS:
+            t4.add((p.company_code[x],), float(count), p.company_code[x] in t4_designed)
+    logs[t4.rule_id] = t4
     for rule, hit, value, designed in (("ticket.reply_overdue", t1, past_reply, late),
                                        ("ticket.commitment_too_long", t2, past_commit, long),
                                        ("ticket.resolution_overdue", t3, past_fix, overdue)):

@@ -42,11 +42,14 @@ from jicai.demo.extras import make_filings, make_tickets
 from jicai.demo.market import CATEGORIES, Market
 from jicai.demo.orders import CHUNK_LINES, LineRates, Tally, chunks
 from jicai.demo.pool import Job, default_workers, make_orders
-from jicai.demo.products import BACKUP, WINNING, YUAN, Catalogue, build_catalogue
+from jicai.demo.prescriptions import make_prescriptions
+from jicai.demo.products import BACKUP, WINNING, YUAN, Catalogue, build_catalogue, executing
 from jicai.demo.province import Province, build_province
 from jicai.demo.rand import stream
 from jicai.demo.scale import scale_for
+from jicai.demo.substitutes import s2_cases, substitutes_table
 from jicai.demo.summary import CaseLog, DemoSummary, Planted
+from jicai.demo.trace import choose_reporting, make_trace
 from jicai.demo.volumes import derive_volumes
 from jicai.errors import JicaiError
 from jicai.policy.calendar import WorkCalendar
@@ -91,15 +94,38 @@ RATES: dict[str, float] = {
     "ticket.resolution_overdue": 0.10,  # fixed 1–20 days after the promise; 30 % not
     # capped non-winning listings
     "price.nonwinning_above_cap": 0.08,  # listed 5–40 % above the cap (at least one)
+    # -- rules added in contract v1.1 --
+    # running pairs on schedule with room below their pace (P4): agreed between the
+    # winning units plus the last 60 days' pace to the end, and the pace of the whole cycle
+    "progress.forecast_short": 0.05,
+    "demand.actual_deviates": 0.08,  # of ended pairs: reported 40–65 % of what was bought
+    # of pairs with ≥ 12 expected lines outside a consortium: no filing, non-winning only
+    "purchase.nonwinning_only": 0.01,
+    # winning companies' spare specs of a batch in execution (half the winners have
+    # one): still listed, the others suspended on the batch's first day
+    "listing.spec_outside_supply_list": 0.3,
+    "price.above_award": 0.003,  # awarded lines in a window: 2–20 % above the award price
+    "price.offline_above_listing": 0.05,  # off-platform lines: 5–40 % above the listing
+    "supplier.delivery_rate_low": 0.15,  # city distributors: 45 % of lines part-delivered
+    "supplier.tickets_concentrated": 0.05,  # winning companies: 3–5 hospitals in 90 days
+    # tertiary pairs of a running cycle whose variety has substitutes: 70 % of the last
+    # 90 days' lines go to a substitute
+    "substitute.abnormal_growth": 0.03,
+    # ordinary products never repriced: two or three rises in 2025 (as many rise once);
+    # as many ordinary varieties (≥ 3 makers): one product takes 60 % of the last 90 days
+    "price.risk": 0.02,
+    "trace.duplicate_dispense": 0.002,  # dispensed packs: once more (trace.py)
+    "trace.receipt_unscanned": 0.05,  # pairs with ≥ 10 packs: 20–50 % never scanned
+    "trace.dispensed_over_received": 0.03,  # dispensing pairs: codes never received
+    "prescriber.nonwinning_high": 0.05,  # doctors: 60–95 % high-priced non-winning
 }
 CANCELLED_RATE = 0.005  # order lines cancelled (they count nowhere)
 NEVER_ANSWERED_SHARE = 0.2  # of the late answers
 NEVER_PAID_SHARE = 0.2  # of the late payments
 EXACT_CASES_MAX_LINES = 2_000_000  # above this, order-line cases are counted, not listed
 XLSX_MAX_LINES = 50_000  # xlsxwriter writes ~50 000 cells a second: 50 000 lines ≈ 20 s
-# Rules the demo neither plants nor works out: their thresholds are the profile's, and the
-# contract has no substitute mapping. They may fire on the data; the summary says nothing of them.
-NOT_PLANTED = ("price.risk", "substitute.abnormal_growth")
+R4_THRESHOLD, R4_MIN_LINES = 0.90, 20
+C3_RISES, C3_GROWTH, C3_MIN_AMOUNT = 2, 0.5, 10_000  # the yellow flags (guangdong)
 
 Progress = Callable[[str, float], None]
 
@@ -153,15 +179,16 @@ def generate(out_dir: Path, *, lines: int | str = "small", seed: int = 2025,
     workdays = WorkDays(WorkCalendar.load(), WINDOW_START.year - 1, DEMO_AS_OF.year + 1)
     scale = scale_for(n)
     province = build_province(scale, stream(seed, "province"))
-    catalogue = build_catalogue(scale, province, stream(seed, "products"),
-                                RATES["price.nonwinning_above_cap"])
+    catalogue = build_catalogue(scale, province, stream(seed, "products"), RATES, DEMO_AS_OF)
     market = Market(province, catalogue, n, day_no(DEMO_AS_OF), day_no(WINDOW_START), workdays,
                     stream(seed, "market"), RATES)
+    choose_reporting(market, stream(seed, "trace-institutions"))
     report("province", 1.0)
 
     rates = LineRates(RATES["order.unresponded_48h"], NEVER_ANSWERED_SHARE,
                       RATES["delivery.overdue"], RATES["price.above_listing"],
-                      RATES["payment.overdue"], NEVER_PAID_SHARE, CANCELLED_RATE)
+                      RATES["payment.overdue"], NEVER_PAID_SHARE, CANCELLED_RATE,
+                      RATES["price.above_award"], RATES["price.offline_above_listing"])
     job = Job(market, workdays, seed, rates, RATES, n <= EXACT_CASES_MAX_LINES, out_dir, fmt,
               chunks(market.day_counts, CHUNK_LINES))
     tally, made = make_orders(job, default_workers(job) if workers is None else workers, report)
@@ -173,15 +200,22 @@ def generate(out_dir: Path, *, lines: int | str = "small", seed: int = 2025,
     online = _online(market, tally)
     reference = _reference(province, catalogue)
     above_cap = _above_cap(catalogue)
+    trace = make_trace(market, tally, stream(seed, "trace"), RATES)
+    prescriptions, k1 = make_prescriptions(market, stream(seed, "prescriptions"), RATES)
+    v11 = [_spare_listed(market), _price_risk(market, tally), _delivery_rate(market, tally),
+           s2_cases(market, tally, volumes, RATES["substitute.abnormal_growth"]),
+           *trace.logs.values(), k1]
     report("reference tables", 1.0)
 
-    tables = {**reference, **volumes.tables, "filings": filings, "tickets": tickets}
+    tables = {**reference, **volumes.tables, "filings": filings, "tickets": tickets,
+              "substitutes": substitutes_table(market), "trace_scans": trace.table,
+              "prescriptions": prescriptions}
     for name, t in tables.items():
         files[name] = tb.write_table(out_dir, name, fmt, t)
     report("writing", 1.0)
 
     logs: list[CaseLog] = [*tally.logs(), *volumes.logs.values(), *filing_logs.values(),
-                           *ticket_logs.values(), online, above_cap]
+                           *ticket_logs.values(), online, above_cap, *v11]
     rows = {name: t.num_rows for name, t in tables.items()}
     rows.update(orders=tally.orders, payments=tally.payments)
     return DemoSummary(
@@ -190,7 +224,11 @@ def generate(out_dir: Path, *, lines: int | str = "small", seed: int = 2025,
         files={name: tuple(files[name]) for name in TABLES},
         planted={log.rule_id: log.build() for log in sorted(logs, key=lambda x: x.rule_id)},
         exempted={r: log.build() for r, log in sorted(volumes.exempted.items())},
-        notes=(*volumes.notes, f"not planted and not worked out: {', '.join(NOT_PLANTED)}"),
+        notes=(*volumes.notes,
+               "trace_scans: only the institutions that report traceability (a sample, see "
+               "jicai.demo.trace) appear; trace.receipt_unscanned is worked out at those",
+               "prescriptions: the persona hospitals and a few others report them "
+               "(jicai.demo.prescriptions)"),
     )
 
 
@@ -229,6 +267,72 @@ def _above_cap(c: Catalogue) -> CaseLog:
             log.population += 1
             if c.list_price[r] > cap:
                 log.add((c.code[c.list_product[r]],), c.list_price[r] / YUAN, True)
+    return log
+
+
+def _spare_listed(m: Market) -> CaseLog:
+    """L1: spare specs of winning companies still listed while their batch is in execution."""
+    c = m.c
+    log = CaseLog("listing.spec_outside_supply_list", ("product_code", "batch_code", "cycle_no",
+                                                       "ref"),
+                  RATES["listing.spec_outside_supply_list"],
+                  note="value = the listing price in yuan; ref = the winning company")
+    for q, listed in sorted(c.spare.items()):
+        batch = c.varieties[c.variety[q]].batch
+        if not executing(batch, DEMO_AS_OF):
+            continue
+        log.population += 1
+        if not listed:
+            continue
+        for no, (a, b) in enumerate(cat.BATCHES[batch].cycles, start=1):
+            if a <= DEMO_AS_OF <= b:
+                log.add((c.code[q], cat.BATCHES[batch].code, no, m.p.company_code[c.company[q]]),
+                        m.listing_price(np.array([q]), np.array([m.as_of]))[0] / YUAN, True)
+    return log
+
+
+def _price_risk(m: Market, tally: Tally) -> CaseLog:
+    """C3 per product: consecutive rises ending at the latest listing row (rows of the last
+    365 days), and on-platform amounts of the last 90 days vs the same days a year before."""
+    c = m.c
+    log = CaseLog("price.risk", ("product_code", "ref"), RATES["price.risk"],
+                  note="value = rises (ref rises) or amount growth (ref sales_growth); "
+                       "yellow from 2 rises / 50 %, red from 3 / 100 %")
+    since = m.as_of - 365
+    rows: dict[int, list[tuple[int, int]]] = {}
+    for q, d, price in zip(c.list_product, c.list_day, c.list_price, strict=True):
+        if d <= m.as_of:
+            rows.setdefault(q, []).append((d, price))
+    for q, history in sorted(rows.items()):
+        history.sort()
+        rises = 0
+        for j in range(len(history) - 1, 0, -1):
+            if history[j][0] > since and history[j][1] > history[j - 1][1]:
+                rises += 1
+            else:
+                break
+        if rises >= C3_RISES:
+            log.add((c.code[q], "rises"), float(rises), c.rises.get(q, 0) >= C3_RISES)
+    cur, prev = tally.prod_amount
+    boosted = set(int(x) for x in m.boost if x >= 0)
+    for q in np.flatnonzero(prev >= C3_MIN_AMOUNT * YUAN).tolist():
+        growth = cur[q] / prev[q] - 1
+        if growth > C3_GROWTH + 1e-9:
+            log.add((c.code[q], "sales_growth"), float(growth), q in boosted)
+    still = sum(1 for q in range(c.n_products) if c.role[q] == 0 and len(rows.get(q, [])) >= 1)
+    log.population = still + m.c3_population
+    return log
+
+
+def _delivery_rate(m: Market, tally: Tally) -> CaseLog:
+    """R4 per distributor: packs delivered by as_of / packs of the year's due lines."""
+    log = CaseLog("supplier.delivery_rate_low", ("ref",), RATES["supplier.delivery_rate_low"],
+                  note="value = delivery rate of the year's on-platform lines due by as_of")
+    log.population = m.r4_population
+    for co in np.flatnonzero(tally.r4_lines >= R4_MIN_LINES).tolist():
+        rate = tally.r4_done[co] / tally.r4_qty[co]
+        if rate < R4_THRESHOLD - 1e-9:
+            log.add((m.p.company_code[co],), float(rate), bool(m.low_delivery[co]))
     return log
 
 

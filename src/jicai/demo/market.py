@@ -32,6 +32,7 @@ HOUR_WEIGHT = (0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 1, 3, 8, 10, 9, 7, 3, 4, 8, 9, 8, 5
                0.5, 0.3)
 # Median packages per order line by institution group (tertiary … pharmacy).
 GROUP_PACKS = (60.0, 25.0, 8.0, 3.0, 6.0)
+RECENT_DAYS = 90  # S2 and C3 compare the last 90 days with the same days a year before
 WELL_USED = 30.0  # expected lines in a cycle above which a big hospital buys some non-winning
 USED = 12.0  # expected lines in a cycle above which a pair may be planted (S1, supply problem)
 
@@ -72,6 +73,14 @@ class Exemption:
     kind: str
 
 
+def year_earlier(d: date) -> date:
+    """The same day one calendar year earlier; 29 February becomes 28 February."""
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return date(d.year - 1, 2, 28)
+
+
 class Market:
     def __init__(self, province: Province, catalogue: Catalogue, lines: int, as_of: int,
                  window_start: int, workdays: WorkDays, rng: np.random.Generator,
@@ -87,6 +96,7 @@ class Market:
         self._varieties(rng)
         self._vbp()
         self._pairs(rates, rng)
+        self._surges(rates, rng)
 
     # -- when ----------------------------------------------------------------------------
 
@@ -142,12 +152,18 @@ class Market:
         order = np.lexsort((ld, lp))
         self.list_key = lp[order] * 1_000_000 + ld[order]
         self.list_price = np.asarray(c.list_price, dtype=np.int64)[order]
+        self.list_listed = np.asarray([c.list_status[i] == "listed" for i in order], dtype=bool)
         groups = [v.products for v in c.varieties]
         self.market = CumTable(groups, [[c.share[p] for p in g] for g in groups])
 
     def listing_price(self, product: I64, day: I64) -> I64:
         i = np.searchsorted(self.list_key, product * 1_000_000 + day, side="right") - 1
         return self.list_price[i]
+
+    def listing_listed(self, product: I64, day: I64) -> NDArray[np.bool_]:
+        """Whether the listing in effect on the day has status ``listed``."""
+        i = np.searchsorted(self.list_key, product * 1_000_000 + day, side="right") - 1
+        return self.list_listed[i]
 
     def _varieties(self, rng: np.random.Generator) -> None:
         items = [v.item for v in self.c.varieties]
@@ -257,6 +273,18 @@ class Market:
         self.s1_designed = np.zeros(n, dtype=bool)
         self.s1_designed[subst] = True
         self.s1_population = len(eligible)
+        # N1: an institution outside any consortium that files nothing for the variety and
+        # buys only non-winning products (it takes no part in the cycle: no agreed volume).
+        inst_of = (np.arange(n) // self.K) % self.n_inst
+        alone = np.array([x is None for x in self.p.inst_consortium])[inst_of]
+        pool = eligible[~self.s1_designed[eligible] & alone[eligible]]
+        count = min(len(pool), max(1, round(rates["purchase.nonwinning_only"] * len(pool))))
+        only = rng.choice(pool, size=count, replace=False) if count else np.zeros(0, np.int64)
+        self.q_nw[only] = 1.0
+        self.q_bk[only] = 0.0
+        self.n1_designed = np.zeros(n, dtype=bool)
+        self.n1_designed[only] = True
+        self.n1_population = len(pool)
         self._supply(lam, g, has_nw, k_of, rng)
 
     def clinical_k(self) -> int:
@@ -267,7 +295,8 @@ class Market:
                 rng: np.random.Generator) -> None:
         """Supply-problem exemptions: the institution buys non-winning meanwhile (excluded)."""
         self.supply: list[Exemption] = []
-        free = (lam >= USED) & (g <= 1) & has_nw & ~self.s1_designed & (k_of != self.clinical_k())
+        free = (lam >= USED) & (g <= 1) & has_nw & ~self.s1_designed & ~self.n1_designed \
+            & (k_of != self.clinical_k())
         eligible = np.flatnonzero(free)
         count = int(np.clip(round(0.01 * len(eligible)), 1, 8)) if len(eligible) else 0
         for pair in sorted(int(x) for x in rng.choice(eligible, size=count, replace=False)):
@@ -285,3 +314,58 @@ class Market:
         if wide:
             k = wide[int(rng.integers(len(wide)))]
             self.supply.append(Exemption(-1, k, july + 5, july + 29, "supply_problem"))
+
+    # -- surges: substitutes (S2) and sales (C3) in the last 90 days --------------------------
+
+    def _surges(self, rates: dict[str, float], rng: np.random.Generator) -> None:
+        """S2: pairs of a cycle in execution whose institution turns to substitutes (another
+        variety of the same ATC level-4 class) in the last 90 days; C3: ordinary products
+        that take most of their variety's lines in those days."""
+        c = self.c
+        self.recent_start = self.as_of - RECENT_DAYS + 1
+        # Substitute varieties of each VBP drug variety: ordinary drugs of its ATC class.
+        self.substitutes: list[list[int]] = []
+        for v in self.vbp:
+            item = c.varieties[v].item
+            self.substitutes.append([
+                u for u, other in enumerate(c.varieties) if other.batch < 0 and u != v
+                and item.category == "drug" and other.item.category == "drug"
+                and other.item.cls == item.cls])
+        n = self.n_pairs
+        every = np.arange(n)
+        slot, inst, k = every // (self.n_inst * self.K), (every // self.K) % self.n_inst, \
+            every % self.K
+        g = self.p.group[inst]
+        running = (self.start[k, slot] <= self.recent_start) & (self.as_of <= self.end[k, slot])
+        has_sub = np.array([len(x) > 0 for x in self.substitutes])[k] if self.K else running
+        eligible = np.flatnonzero(running & has_sub & (g == 0) & (self.lam >= WELL_USED)
+                                  & ~self.s1_designed & ~self.n1_designed)
+        count = min(len(eligible), max(1, round(rates["substitute.abnormal_growth"]
+                                                * len(eligible)))) if len(eligible) else 0
+        self.s2_designed = np.zeros(n, dtype=bool)
+        self.s2_designed[rng.choice(eligible, size=count, replace=False)] = True
+        self.s2_population = len(eligible)
+        self.sub_table = CumTable(self.substitutes, [[1.0] * len(x) for x in self.substitutes])
+        # C3 sales growth: one product of some ordinary varieties with several makers.
+        self.boost = np.full(len(c.varieties), -1, dtype=np.int64)
+        candidates = [u for u, var in enumerate(c.varieties) if var.batch < 0
+                      and sum(c.share[p] > 0 for p in var.products) >= 3]
+        count = min(len(candidates), max(1, round(rates["price.risk"] * len(candidates))))
+        for u in sorted(int(x) for x in rng.choice(candidates, size=count, replace=False)):
+            live = [p for p in c.varieties[u].products if c.share[p] > 0]
+            self.boost[u] = live[-1]  # a small maker's product
+        self.c3_population = len(candidates)
+        prev_lo, prev_hi = (year_earlier(from_day_no(d)) for d in (self.recent_start, self.as_of))
+        self.prev_start, self.prev_end = day_no(prev_lo), day_no(prev_hi)
+        # C4: award price per pack of each awarded product (0 for the others).
+        self.award = np.asarray(c.award_price, dtype=np.int64)
+        # R4: city distributors that deliver only part of many lines (at least one).
+        local = [d for ds in self.p.city_distributors.values() for d in ds]
+        count = min(len(local), max(1, round(rates["supplier.delivery_rate_low"] * len(local))))
+        self.low_delivery = np.zeros(len(self.p.company_code), dtype=bool)
+        self.low_delivery[rng.choice(local, size=count, replace=False)] = True
+        self.r4_population = len(local) + len(self.p.provincial_distributors)
+        # institutions reporting traceability and their traced (institution × product)
+        # combos: set by trace.choose_reporting before any line is drawn
+        self.reporting = np.zeros(self.n_inst, dtype=bool)
+        self.traced = np.zeros(self.n_inst * c.n_products, dtype=bool)

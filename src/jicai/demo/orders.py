@@ -27,7 +27,8 @@ from jicai.demo.summary import ORDER_FIELDS, CaseKey, CaseLog
 CHUNK_LINES = 1_000_000
 RESPONSE_LIMIT = 48 * HOUR  # R1
 DELIVERY_LIMIT = 72 * HOUR  # R3 (delivery hours of the national/henan/guangdong profiles)
-PRICE_TOLERANCE = 50  # 0.005 yuan, C1
+PRICE_TOLERANCE = 50  # 0.005 yuan, C1, C4, C5
+RECENT_DAYS_P4 = 60  # P4: the recent pace is that of the last 60 days of the window
 W, B, N, X = 0, 1, 2, 3  # winning, backup, non-winning, excluded units
 LINE_PREFIX, LINE_DIGITS = "OL", 10  # order_line_id: OL0000000042
 
@@ -55,6 +56,9 @@ class LineRates:
     late_payment: float
     never_paid_share: float
     cancelled: float
+    above_award: float = 0.0  # C4: awarded lines in a window raised above the award price
+    offline_above: float = 0.0  # C5: off-platform lines above the listing price
+    partial_share: float = 0.45  # R4: lines a planted distributor delivers only in part
 
 
 class Tally:
@@ -69,6 +73,22 @@ class Tally:
         self.drug_seen = np.zeros(market.n_inst * market.c.n_products, dtype=bool)
         self.orders = 0
         self.payments = 0
+        # v1.1 rules: per pair, winning units of the last 60 days (P4) and high-priced
+        # non-winning units not excluded (N1); per distributor, lines / packs due and
+        # delivered (R4); per institution × variety, units of the last 90 days and of the
+        # same days a year before (S2); per product, on-platform amounts likewise (C3).
+        self.recent = np.zeros(market.n_pairs)
+        self.high_nw = np.zeros(market.n_pairs)
+        self.awarded = np.zeros(market.n_pairs)  # winning + backup units, none excluded (N1)
+        n_co = len(market.p.company_code)
+        self.r4_lines = np.zeros(n_co, dtype=np.int64)
+        self.r4_qty = np.zeros(n_co, dtype=np.int64)
+        self.r4_done = np.zeros(n_co, dtype=np.int64)
+        self.var_units = np.zeros((2, market.n_inst * len(market.c.varieties)))
+        self.prod_amount = np.zeros((2, market.c.n_products), dtype=np.int64)
+        # order lines of the traced (institution, product) combos: id, inst, prod, packs,
+        # received at (seconds, -1 if not received by as_of)
+        self.traced: list[I64] = []
 
         def log(rule: str, note: str, rate: float | None) -> CaseLog:
             return CaseLog(rule, ORDER_FIELDS, rate, keep_cases, note)
@@ -84,9 +104,15 @@ class Tally:
                       rates["price.above_listing"])
         self.m1 = log("payment.overdue", "paid 1–90 days after the end of the month after "
                       "receipt, or never", rates["payment.overdue"])
+        self.c4 = log("price.above_award", "awarded product bought 2–20 % above its award "
+                      "price inside a window of its batch (also above its listing: C1)",
+                      rates["price.above_award"])
+        self.c5 = log("price.offline_above_listing", "off-platform line 5–40 % above the "
+                      "listing price (clean ones at 85–100 %)",
+                      rates["price.offline_above_listing"])
 
     def logs(self) -> list[CaseLog]:
-        return [self.r1, self.r2, self.r3, self.c1, self.m1]
+        return [self.r1, self.r2, self.r3, self.c1, self.m1, self.c4, self.c5]
 
     def drug_products(self) -> I64:
         """Distinct drug products each institution ordered in the year of as_of."""
@@ -99,6 +125,15 @@ class Tally:
         self.drug_seen |= other.drug_seen
         self.orders += other.orders
         self.payments += other.payments
+        self.recent += other.recent
+        self.high_nw += other.high_nw
+        self.awarded += other.awarded
+        self.r4_lines += other.r4_lines
+        self.r4_qty += other.r4_qty
+        self.r4_done += other.r4_done
+        self.var_units += other.var_units
+        self.prod_amount += other.prod_amount
+        self.traced.extend(other.traced)
         for mine, theirs in zip(self.logs(), other.logs(), strict=True):
             mine.merge(theirs)
 
@@ -140,7 +175,22 @@ class Chunk:
             sel = group == g
             v[sel] = np.searchsorted(m.var_cum[g], u[sel], side="right")
         self.group = group
+        # S2: an institution of a planted pair takes a substitute instead, lately.
+        k = m.vbp_of_var[v]
+        lately = np.flatnonzero((k >= 0) & (self.day >= m.recent_start))
+        if len(lately):
+            kk = k[lately]
+            slot = (self.day[lately] >= m.start[kk, 1]).astype(np.int64)
+            turn = lately[m.s2_designed[m.pair(slot, self.inst[lately], kk)]]
+            turn = turn[rng.random(len(turn)) < 0.7]
+            if len(turn):
+                v[turn] = m.sub_table.choose(m.vbp_of_var[v[turn]], rng.random(len(turn)))
         self.prod = m.market.choose(v, rng.random(n))
+        # C3: a product taking most of its variety's lines lately (a sales surge).
+        boosted = np.flatnonzero((m.boost[v] >= 0) & (self.day >= m.recent_start))
+        boosted = boosted[rng.random(len(boosted)) < 0.6]
+        self.prod[boosted] = m.boost[v[boosted]]
+        self.v = v
         k = m.vbp_of_var[v]
         vb = np.flatnonzero(k >= 0)
         self.vb, self.k = vb, k[vb]
@@ -194,7 +244,21 @@ class Chunk:
         self.over = checked & (rng.random(n) < self.rates.above_listing)
         raised = np.round(self.listing * rng.uniform(1.03, 1.3, n) / 100).astype(np.int64) * 100
         price = np.where(self.over, np.maximum(raised, self.listing + 100), price)
-        offline = np.round(self.listing * rng.uniform(1.0, 1.25, n) / 100).astype(np.int64) * 100
+        # C4: an awarded product inside a window of its batch, above its award price.
+        self.award = m.award[prod]
+        in_window = np.zeros(n, dtype=bool)
+        in_window[self.vb] = self.window >= 0
+        self.awarded_in_window = checked & in_window & (self.award > 0)
+        self.over_award = self.awarded_in_window & ~self.over & (
+            rng.random(n) < self.rates.above_award)
+        above = np.round(self.award * rng.uniform(1.02, 1.2, n) / 100).astype(np.int64) * 100
+        price = np.where(self.over_award, np.maximum(above, self.award + 100), price)
+        # Off the platform a hospital pays at most the listing price, unless planted (C5).
+        self.off_listed = ~self.on & self.valid & m.listing_listed(prod, self.day)
+        self.over_offline = self.off_listed & (rng.random(n) < self.rates.offline_above)
+        offline = np.floor(self.listing * rng.uniform(0.85, 1.0, n) / 100).astype(np.int64) * 100
+        dearer = np.round(self.listing * rng.uniform(1.05, 1.4, n) / 100).astype(np.int64) * 100
+        offline = np.where(self.over_offline, np.maximum(dearer, self.listing + 100), offline)
         self.price = np.where(self.on, price, np.maximum(offline, 100))
         self.amount = self.qty * self.price
         dist = np.where(rng.random(n) < 0.85, m.p.distributor[self.inst],
@@ -221,6 +285,11 @@ class Chunk:
                          t + rng.uniform(73 * HOUR, 240 * HOUR, n).astype(np.int64), deliv)
         deliv += (deliv - t) == DELIVERY_LIMIT  # a late answer may land a delivery on 72 h
         deliv_null = resp_null | self.cancelled | (self.late_delivery & (rng.random(n) < 0.25))
+        # R4: a planted distributor delivers part of many lines (never less than one pack).
+        part = self.m.low_delivery[np.maximum(self.dist, 0)] & (self.dist >= 0) & self.on \
+            & (self.qty >= 2) & (rng.random(n) < r.partial_share)
+        self.delivered = np.where(part, np.maximum(1, np.floor(
+            self.qty * rng.uniform(0.3, 0.8, n))).astype(np.int64), self.qty)
         recv = deliv + np.clip(rng.lognormal(np.log(3 * HOUR), 1.0, n), 600,
                                48 * HOUR).astype(np.int64)
         # The extract is taken at the end of as_of: later events have not happened.
@@ -293,7 +362,45 @@ class Chunk:
         tally.drug_seen[self.inst[drugs] * m.c.n_products + self.prod[drugs]] = True
         tally.orders += self.n
         tally.payments += len(self.pay_line)
+        self._tally_v11(tally, ok, role, cls, units)
         self._cases(tally)
+
+    def _tally_v11(self, tally: Tally, ok: np.ndarray, role: I64, cls: I64, units: F64) -> None:
+        """What the v1.1 rules are worked out from (see :class:`Tally`)."""
+        m, vb, kk = self.m, self.vb, self.k
+        pair = m.pair(np.maximum(self.window, 0), self.inst[vb], kk)
+        window_end = np.minimum(m.as_of, m.end[kk, np.maximum(self.window, 0)])
+        recent = ok & (role == WINNING) & (self.day[vb] > window_end - RECENT_DAYS_P4)
+        tally.recent += np.bincount(pair[recent], units[recent], len(tally.recent))
+        dear = self.price[vb] * m.low_upp[kk] > m.low_price[kk] * m.upp[self.prod[vb]]
+        high = ok & (role != WINNING) & (role != BACKUP) & dear & ~self.supply
+        tally.high_nw += np.bincount(pair[high], units[high], len(tally.high_nw))
+        awarded = ok & ((role == WINNING) | (role == BACKUP))
+        tally.awarded += np.bincount(pair[awarded], units[awarded], len(tally.awarded))
+        # R4: on-platform lines of the year due (ordered ≥ 72 h before the end of as_of)
+        due = (self.valid & self.on & (self.dist >= 0) & (self.day >= m.year_start)
+               & (self.t <= self.as_of_end - DELIVERY_LIMIT))
+        dist = self.dist[due]
+        n_co = len(tally.r4_lines)
+        tally.r4_lines += np.bincount(dist, minlength=n_co)
+        tally.r4_qty += np.bincount(dist, self.qty[due], n_co).astype(np.int64)
+        done = np.where(self.deliv_null[due], 0, np.minimum(self.delivered[due], self.qty[due]))
+        tally.r4_done += np.bincount(dist, done, n_co).astype(np.int64)
+        # S2 (every live line, on and off platform) and C3 (on-platform amounts)
+        all_units = (self.qty * m.upp[self.prod]).astype(np.float64)
+        n_var = len(m.c.varieties)
+        for w, (lo, hi) in enumerate(((m.recent_start, m.as_of), (m.prev_start, m.prev_end))):
+            inside = self.valid & (self.day >= lo) & (self.day <= hi)
+            idx = self.inst[inside] * n_var + self.v[inside]
+            tally.var_units[w] += np.bincount(idx, all_units[inside], len(tally.var_units[w]))
+            sold = inside & self.on
+            np.add.at(tally.prod_amount[w], self.prod[sold], self.amount[sold])
+        traced = np.flatnonzero(self.valid & m.traced[self.inst * m.c.n_products + self.prod])
+        if len(traced):
+            got = ~self.recv_null[traced]
+            tally.traced.append(np.stack([
+                self.first + traced, self.inst[traced], self.prod[traced],
+                np.where(got, self.delivered[traced], 0), np.where(got, self.recv[traced], -1)]))
 
     def _cases(self, tally: Tally) -> None:
         end, t = self.as_of_end, self.t
@@ -311,6 +418,12 @@ class Chunk:
         self._log(tally.r3, r3, (delivered_at - t) / HOUR, self.late_delivery)
         c1 = checked & self.on & (self.price > self.listing + PRICE_TOLERANCE)
         self._log(tally.c1, c1, self.price / YUAN, self.over)  # value: the unit price paid
+        c4 = self.awarded_in_window & self.on & (self.price > self.award + PRICE_TOLERANCE)
+        self._log(tally.c4, c4, self.price / YUAN, self.over_award)
+        c5 = self.off_listed & (self.price > self.listing + PRICE_TOLERANCE)
+        self._log(tally.c5, c5, self.price / YUAN, self.over_offline)
+        tally.c4.population += int(self.awarded_in_window.sum())
+        tally.c5.population += int(self.off_listed.sum())
         m1 = self.paid & (self.due < self.m.as_of) & (self.paid_by_due < self.amount)
         self._log(tally.m1, m1, (self.settled_day - self.due).astype(np.float64),
                   self.late_payment)
@@ -346,7 +459,7 @@ class Chunk:
             "on_platform": pa.array(self.on),
             "status": tb.pick(pa.array(["ordered", "cancelled"]), self.cancelled.astype(np.int64)),
             "responded_at": tb.stamps(self.resp, self.resp_null),
-            "delivered_packs": tb.ints(self.qty, self.deliv_null),
+            "delivered_packs": tb.ints(self.delivered, self.deliv_null),
             "delivered_at": tb.stamps(self.deliv, self.deliv_null),
             "received_at": tb.stamps(self.recv, self.recv_null),
         })

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jicai.demo import catalogue as cat
+from jicai.demo import personas
 from jicai.demo.days import day_no
 from jicai.demo.province import Province
 from jicai.demo.rand import zipf_weights
@@ -28,6 +29,9 @@ from jicai.demo.scale import Scale
 YUAN = 10_000  # money unit: 1/10 000 yuan
 LISTED_SINCE = date(2023, 1, 1)  # every product's first listing row
 NONE, WINNING, BACKUP, NONWINNING = 0, 1, 2, 3
+# A winning company's spec or pack left off the batch's supply list (L1): not awarded,
+# never ordered; listed until the batch starts, then suspended — unless planted.
+OUTSIDE = 4
 
 
 def _cents(yuan: NDArray[np.float64] | float) -> NDArray[np.int64]:
@@ -68,6 +72,11 @@ class Catalogue:
     list_status: list[str] = field(default_factory=list)
     list_cap: list[int] = field(default_factory=list)  # -1 = no cap
 
+    # L1: the spare specs of winning companies (product → still listed at as_of)
+    spare: dict[int, bool] = field(default_factory=dict)
+    # C3: products given consecutive listing-price rises in the last year (product → rises)
+    rises: dict[int, int] = field(default_factory=dict)
+
     @property
     def n_products(self) -> int:
         return len(self.code)
@@ -107,16 +116,23 @@ def _pack_text(item: cat.Item, upp: int) -> str:
 
 
 def build_catalogue(scale: Scale, province: Province, rng: np.random.Generator,
-                    nonwinning_above_cap: float) -> Catalogue:
+                    rates: dict[str, float], as_of: date) -> Catalogue:
     c = Catalogue()
     makers = {"drug": province.drug_makers, "device": province.device_makers}
     every_maker = province.drug_makers + province.device_makers
+    maker = province.company_code.index(personas.MANUFACTURER.code)
+    device = province.company_code.index(personas.MANUFACTURER_2.code)
     serial = 0
     for bi, batch in enumerate(cat.BATCHES):
-        for name in batch.items[: scale.vbp_per_batch]:
+        for rank, name in enumerate(batch.items[: scale.vbp_per_batch]):
             item = cat.VBP_ITEMS[name]
             pool = makers["drug" if item.category == "drug" else "device"]
-            _vbp_variety(c, item, _variety_code(item, serial), bi, scale, pool, every_maker, rng)
+            # The persona manufacturers win: the drug maker the first varieties of each
+            # drug batch, the device maker the first variety of each consumable batch.
+            force = (maker if rank < personas.MANUFACTURER_WINS_PER_BATCH else -1) \
+                if item.category == "drug" else (device if rank == 0 else -1)
+            _vbp_variety(c, item, _variety_code(item, serial), bi, scale, pool, every_maker, rng,
+                         force)
             serial += 1
     others = list(cat.OTHER_ITEMS)
     chosen = sorted(rng.choice(len(others), size=min(scale.other_items, len(others)),
@@ -126,12 +142,90 @@ def build_catalogue(scale: Scale, province: Province, rng: np.random.Generator,
         pool = makers["drug" if item.category == "drug" else "device"]
         _ordinary_variety(c, item, _variety_code(item, serial), scale, pool, every_maker, rng)
         serial += 1
-    _plant_above_cap(c, rng, nonwinning_above_cap)
+    _plant_above_cap(c, rng, rates["price.nonwinning_above_cap"])
     hk = [p for p in range(c.n_products) if c.role[p] == NONE
           and c.varieties[c.variety[p]].item.tier in ("spec", "hv")]
     for p in rng.choice(hk, size=min(2, len(hk)), replace=False) if hk else []:
         c.hk_macau[int(p)] = True
+    _spare_specs(c, rng, rates["listing.spec_outside_supply_list"], as_of)
+    _plant_rises(c, rng, rates["price.risk"])
     return c
+
+
+def executing(batch: int, as_of: date) -> bool:
+    """Whether a cycle of the batch runs at ``as_of`` (start ≤ as_of ≤ end)."""
+    return any(a <= as_of <= b for a, b in cat.BATCHES[batch].cycles)
+
+
+def _spare_specs(c: Catalogue, rng: np.random.Generator, rate: float, as_of: date) -> None:
+    """L1: about half the winning companies with a spec or pack left unawarded list it too.
+
+    A clean one is suspended (暂停挂网) on the batch's first day; the planted ones (``rate``
+    of those of a batch in execution at ``as_of``, at least one) stay listed. Nobody orders
+    a spare spec.
+    """
+    made: list[int] = []
+    for v, variety in enumerate(list(c.varieties)):
+        if variety.batch < 0:
+            continue
+        item = variety.item
+        for company in variety.winners:
+            if rng.random() >= 0.5:
+                continue
+            taken = {c.code[p] for p in variety.products}
+            free = [(s, k) for s in range(len(item.specs)) for k in range(len(item.packs))
+                    if _product_code(variety.code, item, s, k, company) not in taken]
+            if not free:
+                continue
+            s, k = free[int(rng.integers(len(free)))]
+            upp = item.packs[k]
+            idx = c.n_products
+            c.code.append(_product_code(variety.code, item, s, k, company))
+            c.variety.append(v)
+            c.spec.append(item.specs[s])
+            c.pack.append(_pack_text(item, upp))
+            c.upp.append(upp)
+            c.company.append(company)
+            c.equivalent.append(item.category == "drug")
+            c.hk_macau.append(False)
+            c.role.append(OUTSIDE)
+            c.base_price.append(int(_cents(item.unit_price * upp * rng.uniform(0.8, 1.4))))
+            c.award_price.append(0)
+            c.share.append(0.0)
+            variety.products.append(idx)
+            c.listing(idx, LISTED_SINCE, c.base_price[idx])
+            made.append(idx)
+    live = [q for q in made if executing(c.varieties[c.variety[q]].batch, as_of)]
+    if not live:
+        return
+    keep = set(rng.choice(live, size=max(1, round(rate * len(live))), replace=False).tolist())
+    for idx in made:
+        c.spare[idx] = idx in keep
+        if idx not in keep:
+            start = cat.BATCHES[c.varieties[c.variety[idx]].batch].cycles[0][0]
+            c.listing(idx, start, c.base_price[idx], "suspended")
+
+
+RISE_DAYS = ((2025, 2, 10), (2025, 5, 12), (2025, 8, 18))  # C3: the dates of planted rises
+
+
+def _plant_rises(c: Catalogue, rng: np.random.Generator, rate: float) -> None:
+    """C3: ``rate`` of the ordinary products whose listing never moved (at least one) rise
+    two or three times in 2025 (yellow or red); as many rise once (no flag)."""
+    rows = np.bincount(np.asarray(c.list_product, dtype=np.int64), minlength=c.n_products)
+    still = [p for p in range(c.n_products) if c.role[p] == NONE and c.share[p] > 0
+             and rows[p] == 1]
+    if not still:
+        return
+    k = min(len(still), max(1, round(rate * len(still))))
+    picks = rng.choice(still, size=min(len(still), 2 * k), replace=False)
+    for j, p in enumerate(int(x) for x in picks):
+        n = 1 if j >= k else 2 + int(rng.random() < 0.35)
+        price = c.base_price[p]
+        for y, mo, d in RISE_DAYS[-n:]:
+            price = int(_cents(price / YUAN * rng.uniform(1.03, 1.12)))
+            c.listing(p, date(y, mo, d), price)
+        c.rises[p] = n
 
 
 def _add_products(c: Catalogue, v: int, item: cat.Item, company: int, k: int,
@@ -201,7 +295,8 @@ def _price_moves(c: Catalogue, v: int, rng: np.random.Generator) -> None:
 
 
 def _vbp_variety(c: Catalogue, item: cat.Item, code: str, batch: int, scale: Scale,
-                 pool: list[int], every: list[int], rng: np.random.Generator) -> None:
+                 pool: list[int], every: list[int], rng: np.random.Generator,
+                 force: int = -1) -> None:
     v = len(c.varieties)
     variety = Variety(code, item, batch)
     c.varieties.append(variety)
@@ -216,6 +311,8 @@ def _vbp_variety(c: Catalogue, item: cat.Item, code: str, batch: int, scale: Sca
     n_backup = int(rng.random() < 0.4)
     n_non = int(rng.integers(1, scale.nonwinners + 1))
     companies = _companies_for(pool, every, n_win + n_backup + n_non, rng)
+    if force >= 0:  # a persona company wins (personas.py)
+        companies = [force, *(x for x in companies if x != force)][: len(companies)]
     n_win = min(n_win, max(1, len(companies) - n_non - n_backup))
     variety.winners = companies[:n_win]
     win_unit: list[float] = []

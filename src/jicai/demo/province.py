@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jicai.demo import catalogue as cat
+from jicai.demo import personas
 from jicai.demo.scale import Scale
 
 # 统一社会信用代码 (GB 32100-2015) and organisation code (GB 11714) check digits.
@@ -79,10 +80,14 @@ class Province:
         self.region_level.append(level)
         return code
 
-    def company(self, rng: np.random.Generator, region: str, name: str, role: str) -> int:
-        code = uscc(rng, region)
+    def company(self, rng: np.random.Generator, region: str, name: str, role: str,
+                fixed: personas.Persona | None = None) -> int:
+        self._company_codes.update(p.code for p in personas.PERSONAS)
+        code = uscc(rng, region)  # drawn even for a persona: the streams stay aligned
         while code in self._company_codes:
             code = uscc(rng, region)
+        if fixed is not None:
+            code, name = fixed.code, fixed.name
         self._company_codes.add(code)
         self.company_code.append(code)
         self.company_name.append(name)
@@ -116,9 +121,13 @@ def build_province(scale: Scale, rng: np.random.Generator) -> Province:
     prov = p.region(cat.PROVINCE_CODE, cat.PROVINCE_NAME, None, "province")
     county_names = iter(_names(rng, scale.cities * scale.counties))
 
+    fixed = {personas.HOSPITAL.name: personas.HOSPITAL.code,
+             personas.HOSPITAL_2.name: personas.HOSPITAL_2.code}
+
     def add(code_region: str, name: str, kind: str, grade: int, city: int,
             consortium: str | None = None) -> str:
         code = serials.next(code_region, "P" if kind == "retail_pharmacy" else "H")
+        code = fixed.get(name, code)
         p.inst_code.append(code)
         p.inst_name.append(name)
         p.inst_region.append(code_region)
@@ -195,13 +204,15 @@ def _companies(p: Province, scale: Scale, rng: np.random.Generator) -> None:
         device = k % 5 == 4
         kinds = cat.DEVICE_MAKER_KINDS if device else cat.DRUG_MAKER_KINDS
         role = "both" if k % 11 == 5 else "manufacturer"
-        idx = p.company(rng, region, place + brand + kinds[int(rng.integers(len(kinds)))], role)
+        persona = {0: personas.MANUFACTURER, 4: personas.MANUFACTURER_2}.get(k)
+        idx = p.company(rng, region, place + brand + kinds[int(rng.integers(len(kinds)))], role,
+                        persona)
         (p.device_makers if device else p.drug_makers).append(idx)
     for k in range(3):
         brand = brands[(k * 13 + 3) % len(brands)]
         p.provincial_distributors.append(p.company(
             rng, cat.PROVINCE_CODE, f"{cat.PROVINCE_SHORT}{brand}{cat.DISTRIBUTOR_KINDS[2]}",
-            "distributor"))
+            "distributor", personas.DISTRIBUTOR if k == 0 else None))
     for ci in range(scale.cities):
         local = p.city_distributors.setdefault(ci, [])
         for k in range(scale.distributors):
@@ -228,4 +239,8 @@ def _finish(p: Province, rng: np.random.Generator) -> None:
         other = local if p.group[i] <= 1 else provincial
         first[i] = main[int(rng.integers(len(main)))]
         second[i] = other[int(rng.integers(len(other)))]
+    # The persona hospitals order through the persona distributor (personas.py).
+    for persona in (personas.HOSPITAL, personas.HOSPITAL_2):
+        if persona.code in p.inst_code:
+            first[p.inst_code.index(persona.code)] = p.provincial_distributors[0]
     p.distributor, p.distributor2 = first, second

@@ -24,7 +24,8 @@ from jicai.demo.market import NEVER, Exemption, Market
 from jicai.demo.orders import Tally
 from jicai.demo.summary import PAIR_FIELDS, CaseKey, CaseLog
 
-AGREEMENT_DAYS = 30  # A1: three-party agreements within 30 days of the start
+AGREEMENT_DAYS = 30  # A1
+MIN_DAYS, RECENT_DAYS = 60, 60  # P4: days of the window elapsed; days of the recent pace: three-party agreements within 30 days of the start
 EXPLAIN_LOW = "受临床用药结构调整影响，预计用量下降"
 EXPLAIN_MID = "部分慢病患者下沉至基层医疗机构就诊"
 
@@ -40,6 +41,8 @@ def plus_two_months(day: I64) -> I64:
 
 @dataclass
 class Volumes:
+    pairs: _Pairs | None = None
+    filed: np.ndarray | None = None  # pairs of ``pairs`` with a demand filing
     tables: dict[str, pa.Table] = field(default_factory=dict)
     logs: dict[str, CaseLog] = field(default_factory=dict)
     exempted: dict[str, CaseLog] = field(default_factory=dict)
@@ -70,12 +73,15 @@ class _Pairs:
         base = int((buying & entry).sum())
         n3 = min(len(candidates), max(1, round(rates["entry.not_entered"] * base)))
         never = rng.choice(candidates, size=n3, replace=False) if n3 else np.zeros(0, np.int64)
-        part = buying.copy()
+        # An N1 pair (market.py) files nothing and takes no part: no agreed volume.
+        part = buying & ~m.n1_designed
         part[never] = True
         idx = np.flatnonzero(part)
         self.pair, self.slot, self.inst, self.k = idx, slot[idx], inst[idx], k[idx]
         self.start, self.end = start[idx], end[idx]
         self.W, self.B, self.N = units[idx, 0], units[idx, 1], units[idx, 2]
+        self.total = units[idx].sum(axis=1)  # every unit of the variety (D3's actual)
+        self.recent = tally.recent[idx]  # winning units of the last 60 days (P4)
         self.entry = entry[idx]
         self.never = np.isin(idx, never)
         self.p3_population = base
@@ -116,6 +122,10 @@ class _Plan:
     p2: np.ndarray
     behind: np.ndarray
     clinical: list[Exemption]
+    p4: np.ndarray | None = None  # planted: on schedule, but the recent pace falls short
+    d3: np.ndarray | None = None  # planted: an ended cycle's demand reported far too low
+    p4_population: int = 0  # the pairs the P4 and D3 rates are shares of
+    d3_population: int = 0
 
 
 def _plan_progress(m: Market, pr: _Pairs, rng: np.random.Generator,
@@ -138,19 +148,44 @@ def _plan_progress(m: Market, pr: _Pairs, rng: np.random.Generator,
     return _Plan(p1, p2, behind, clinical)
 
 
-def _reported(m: Market, pr: _Pairs, behind: np.ndarray, rng: np.random.Generator
-              ) -> tuple[I64, I64]:
+def _reported(m: Market, pr: _Pairs, plan: _Plan, rng: np.random.Generator,
+              rates: dict[str, float]) -> tuple[I64, I64]:
     """Reported demand and agreed volume (reported × 50–80 % by the number of winners)."""
+    behind = plan.behind
     n_win = m.n_winners[pr.k]
     tenths = np.where(n_win >= 4, 8, 4 + n_win)  # 1 → 50 %, 2 → 60 %, 3 → 70 %, 4+ → 80 %
     ratio = tenths / 10
     pace = pr.W / pr.schedule  # winning units a whole cycle at this pace would bring
     clean = np.maximum(np.ceil(1 / ratio), np.floor(pace * rng.uniform(0.55, 0.9, pr.n) / ratio))
+    # After the cycle a clean report is within 20 % of what was bought (D3), yet agreed
+    # stays ≥ 10 % below the winning units (P2).
+    near = np.minimum(np.round(pr.total * rng.uniform(0.8, 1.2, pr.n)),
+                      np.floor(pr.W / (1.1 * ratio)))
+    clean = np.where(pr.ended, np.maximum(np.ceil(1 / ratio), near), clean)
     late_target = (pr.W + pr.B) / (pr.schedule * rng.uniform(0.45, 0.85, pr.n))
     reported = np.where(behind, np.ceil((late_target + 1) / ratio), clean)
     upp = np.array([m.c.upp[m.winning[k][0]] for k in range(m.K)])[pr.k]
     never = np.ceil(np.maximum(m.lam[pr.pair], 3) * 10 * upp / ratio)
     reported = np.where(pr.never, never, reported).astype(np.int64)
+    # D3 planted: an ended cycle's demand reported at 40–65 % of what was then bought.
+    free = pr.ended & ~behind & ~pr.never & (pr.total >= 10) & (pr.k != m.clinical_k())
+    plan.d3 = _choose(rng, free, rates["demand.actual_deviates"])
+    plan.d3_population = int(free.sum())
+    low = np.maximum(np.ceil(1 / ratio), np.round(pr.total * rng.uniform(0.4, 0.65, pr.n)))
+    reported = np.where(plan.d3, low, reported).astype(np.int64)
+    # P4 planted: on schedule, but the last 60 days' pace will not reach the volume:
+    # agreed in (winning + recent pace × days left, winning / schedule].
+    left = (pr.end - m.as_of).astype(np.float64)
+    lo = pr.W + pr.recent / RECENT_DAYS * left
+    hi = np.floor(pr.W / pr.schedule)
+    elapsed = m.as_of - pr.start + 1
+    room = pr.running & ~behind & ~pr.never & (elapsed >= MIN_DAYS) & (pr.k != m.clinical_k()) \
+        & (pr.W > 0) & (hi - np.floor(lo) >= 3)
+    plan.p4 = _choose(rng, room, rates["progress.forecast_short"])
+    plan.p4_population = int(room.sum())
+    target = np.floor(lo) + 1 + np.floor((hi - np.floor(lo) - 1) * rng.uniform(0.2, 0.8, pr.n))
+    forecast = np.ceil(target * 10 / tenths)
+    reported = np.where(plan.p4, forecast, reported).astype(np.int64)
     return reported, reported * tenths // 10
 
 
@@ -158,11 +193,12 @@ def derive_volumes(m: Market, tally: Tally, rng: np.random.Generator,
                    rates: dict[str, float]) -> Volumes:
     pr = _Pairs(m, tally, rng, rates)
     plan = _plan_progress(m, pr, rng, rates)
-    reported, agreed = _reported(m, pr, plan.behind, rng)
-    out = Volumes()
+    reported, agreed = _reported(m, pr, plan, rng, rates)
+    out = Volumes(pr)
     out.tables["agreed_volumes"], companies = _agreed(m, pr, agreed, rng)
-    out.logs = _demand(pr, reported, rng, rates, out.tables)
+    out.logs, out.filed = _demand(pr, reported, rng, rates, out.tables)
     out.logs.update(_progress_cases(m, pr, plan, agreed, rates, out))
+    out.logs.update(_v11_cases(m, pr, plan, reported, agreed, tally, out.filed, rates))
     out.tables["agreements"], out.logs["agreement.unsigned"] = _agreements(
         m, pr, companies, rng, rates)
     every = m.supply + plan.clinical
@@ -177,7 +213,7 @@ def derive_volumes(m: Market, tally: Tally, rng: np.random.Generator,
 
 
 def _demand(pr: _Pairs, reported: I64, rng: np.random.Generator, rates: dict[str, float],
-            tables: dict[str, pa.Table]) -> dict[str, CaseLog]:
+            tables: dict[str, pa.Table]) -> tuple[dict[str, CaseLog], np.ndarray]:
     """Demand filings and history, with the missing and low reports planted (D1, D2)."""
     # Only institutions outside a consortium miss a filing: a lead may file for the members
     # of a tight consortium (HENAN 二(一)), so a member's silence is not clearly a lapse.
@@ -218,7 +254,7 @@ def _demand(pr: _Pairs, reported: I64, rng: np.random.Generator, rates: dict[str
         below.add(pr.key(i), reported[i] / history_of[i], bool(low[i] | mid[i]))
     for i in np.flatnonzero(d2 & (history_of > 0)):
         missing.add(pr.key(i), float(history_of[i]), True)
-    return {"demand.below_history": below, "demand.missing": missing}
+    return {"demand.below_history": below, "demand.missing": missing}, ~d2
 
 
 def _progress_cases(m: Market, pr: _Pairs, plan: _Plan, agreed: I64, rates: dict[str, float],
@@ -263,6 +299,55 @@ def _progress_cases(m: Market, pr: _Pairs, plan: _Plan, agreed: I64, rates: dict
     for i in np.flatnonzero((denominator > 0) & (share > 0.5)):
         share_log.add(pr.key(i), share[i], bool(m.s1_designed[pr.pair[i]]))
     return {**logs, "share.nonwinning_high": share_log}
+
+
+def _silenced(m: Market, pr: _Pairs, plan: _Plan) -> np.ndarray:
+    """Pairs whose window a clinical_change exemption overlaps."""
+    silenced = np.zeros(pr.n, dtype=bool)
+    for e in plan.clinical:
+        hit = (pr.k == e.k) & (e.start <= np.minimum(m.as_of, pr.end)) & (e.end >= pr.start)
+        silenced |= hit if e.inst < 0 else hit & (pr.inst == e.inst)
+    return silenced
+
+
+def _v11_cases(m: Market, pr: _Pairs, plan: _Plan, reported: I64, agreed: I64, tally: Tally,
+               filed: np.ndarray, rates: dict[str, float]) -> dict[str, CaseLog]:
+    """P4 and D3 on the participating pairs, N1 on every pair, as the data were written."""
+    silenced = _silenced(m, pr, plan)
+    assert plan.p4 is not None and plan.d3 is not None
+    p4 = CaseLog("progress.forecast_short", PAIR_FIELDS, rates["progress.forecast_short"],
+                 note="value = projected completion at the last 60 days' pace (backup not "
+                      "credited: the profiles with P4 do not count it)")
+    completion = pr.W / np.maximum(agreed, 1)
+    left = (pr.end - m.as_of).astype(np.float64)
+    projected = (pr.W + pr.recent / RECENT_DAYS * left) / np.maximum(agreed, 1)
+    elapsed = np.minimum(m.as_of, pr.end) - pr.start + 1
+    live = (pr.start <= m.as_of) & (m.as_of <= pr.end) & ~silenced & (agreed > 0) \
+        & (elapsed >= MIN_DAYS)
+    p4.population = plan.p4_population
+    for i in np.flatnonzero(live & (completion >= pr.schedule) & (projected < 1 - 1e-9)):
+        p4.add(pr.key(i), float(projected[i]), bool(plan.p4[i]))
+    d3 = CaseLog("demand.actual_deviates", PAIR_FIELDS, rates["demand.actual_deviates"],
+                 note="value = actual / reported units after the cycle (deviation 0.3)")
+    after = pr.ended & filed & ~silenced
+    d3.population = plan.d3_population
+    ratio = pr.total / np.maximum(reported, 1)
+    for i in np.flatnonzero(after & (np.abs(ratio - 1) > 0.3 + 1e-9)):
+        d3.add(pr.key(i), float(ratio[i]), bool(plan.d3[i]))
+    n1 = CaseLog("purchase.nonwinning_only", PAIR_FIELDS, rates["purchase.nonwinning_only"],
+                 note="value = high-priced non-winning units; no filing, no agreed volume")
+    n1.population = m.n1_population
+    has_filing = np.zeros(m.n_pairs, dtype=bool)
+    has_filing[pr.pair[filed]] = True
+    every = np.arange(m.n_pairs)
+    slot, k = every // (m.n_inst * m.K), every % m.K
+    started = (m.start[k, slot] != NEVER) & (m.start[k, slot] <= m.as_of)
+    for j in np.flatnonzero(started & (tally.awarded == 0) & (tally.high_nw > 0) & ~has_filing):
+        inst = (j // m.K) % m.n_inst
+        key = (cat.BATCHES[m.c.varieties[m.vbp[k[j]]].batch].code, int(slot[j]) + 1,
+               m.p.inst_code[inst], m.c.varieties[m.vbp[k[j]]].code)
+        n1.add(key, float(tally.high_nw[j]), bool(m.n1_designed[j]))
+    return {p4.rule_id: p4, d3.rule_id: d3, n1.rule_id: n1}
 
 
 def _agreed(m: Market, pr: _Pairs, agreed: I64, rng: np.random.Generator
