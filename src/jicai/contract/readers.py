@@ -13,17 +13,24 @@ can name the row as a spreadsheet shows it.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
+import os
+import tempfile
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
+from jicai.contract import encodings
+from jicai.contract.limits import MAX_COLUMNS, FileProblem, too_wide
 from jicai.contract.problems import Problem
 from jicai.contract.schemas import TABLES
 from jicai.contract.sql import lit
+from jicai.contract.workbooks import read_first_sheet
 
 # A column a reader may add with each record's own row number in the source.
 SOURCE_ROW = "__source_row"
@@ -48,6 +55,13 @@ class SourceFile:
     def first_row(self) -> int:
         """The spreadsheet row number of the first data record."""
         return 1 if self.fmt == "parquet" else 2
+
+    @cached_property
+    def encoding(self) -> str | None:
+        """A CSV's text encoding (``utf-8``, ``utf-8-sig`` or ``gb18030``), found by
+        reading it; None for a workbook or Parquet. Raises FileProblem for a CSV
+        that is neither (the import reports it as unreadable)."""
+        return encodings.detect(self.path) if self.fmt == "csv" else None
 
     def files(self) -> list[Path]:
         if self.path.is_dir():
@@ -97,99 +111,147 @@ def discover(data_dir: Path) -> tuple[list[SourceFile], list[Problem], list[str]
     return sources, problems, ignored
 
 
+_EXPECTED_FILE = {
+    "csv": ("UTF-8 或 GB18030 编码、逗号分隔、首行为表头的 CSV 文件",
+            "a CSV file, UTF-8 or GB18030, comma-separated, first row a header"),
+    "xlsx": ("Excel 工作簿（.xlsx），第一个工作表的首行为表头",
+             "an Excel workbook (.xlsx) whose first sheet has a header in its first row"),
+    "parquet": ("Parquet 文件", "a Parquet file"),
+}
+
+
 def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str,
              lazy: bool = False) -> list[Problem]:
     """Create DuckDB table ``name`` from ``src`` (file order kept in rowid).
 
-    Returns problems that stop the file from being read at all (not UTF-8, ragged
-    rows, a damaged workbook); the table is then not created. With ``lazy``, a CSV or
-    Parquet source becomes a view instead: nothing is read until it is queried (and a
-    damaged file fails then), and there is no rowid.
+    Returns problems that stop the file from being read at all (an unknown encoding,
+    ragged rows, a damaged workbook, a duplicate or far too wide header, a number cell
+    that lost a code's digits); the table is then not created. With ``lazy``, a UTF-8
+    CSV or a Parquet source becomes a view instead: nothing is read until it is queried
+    (and a damaged file fails then), and there is no rowid. Drop it with
+    :func:`drop_raw`.
     """
-    kind = "VIEW" if lazy and src.fmt in ("csv", "parquet") else "TABLE"
     try:
         if src.fmt == "csv":
-            header = _csv_header(src.path)
-            dup = sorted({h for h in header if header.count(h) > 1})
-            if dup:
-                return [Problem(src.label, 1, dup[0], dup[0], "表头中列名重复",
-                                "the same column name appears twice in the header",
-                                "duplicate_column")]
-            # The header is read here, not sniffed: a ragged row then fails with its
-            # line number instead of making the sniffer guess another shape.
-            columns = ", ".join(f"{lit(h)}: 'VARCHAR'" for h in header)
-            con.execute(
-                f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * FROM "
-                f"read_csv({lit(str(src.path))}, columns={{{columns}}}, "
-                "auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
-                "strict_mode=true, null_padding=false)")
+            _load_csv(con, src, name, lazy)
         elif src.fmt == "parquet":
+            _check_header(src.label, _parquet_header(src))
             files = ", ".join(lit(str(f)) for f in src.files())
+            kind = "VIEW" if lazy else "TABLE"
             con.execute(
                 f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * FROM read_parquet([{files}], "
                 "union_by_name=true, hive_partitioning=false)")
         else:
-            con.register(f"{name}_arrow", _read_xlsx(src.path))
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-            con.unregister(f"{name}_arrow")
-    except (duckdb.Error, OSError, ValueError, csv.Error) as exc:
+            table, cell_problems = read_first_sheet(src.path, TABLES[src.table], SOURCE_ROW)
+            _check_header(src.label, [n for n in table.column_names if n != SOURCE_ROW])
+            if cell_problems:
+                return [Problem(src.label, c.row, c.column, c.value, c.zh, c.en, c.code)
+                        for c in cell_problems]
+            # A result left open on the connection makes DuckDB 2 refuse to register.
+            complete = getattr(con, "complete", None)
+            if complete is not None:
+                complete()
+            con.register(f"{name}_arrow", table)
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+            finally:
+                con.unregister(f"{name}_arrow")
+    except _HeaderProblem as exc:
+        return [exc.problem]
+    except FileProblem as exc:
+        return [_unreadable(src, exc.zh, exc.en, exc.code)]
+    except (duckdb.Error, OSError, ValueError, csv.Error, pa.ArrowException) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return [Problem(src.label, None, None, None,
-                        f"文件无法读取（应为 UTF-8 编码、逗号分隔、首行为表头的 {src.fmt.upper()}）："
-                        f"{first}",
-                        f"the file cannot be read (expected {src.fmt.upper()}, UTF-8, "
-                        f"comma-separated, first row a header): {first}",
-                        "unreadable")]
+        return [_unreadable(src, first, first)]
     return []
 
 
-def _csv_header(path: Path) -> list[str]:
+def drop_raw(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop what :func:`load_raw` created under ``name`` (a view or a table), if anything."""
+    for kind in ("VIEW", "TABLE"):
+        try:
+            con.execute(f"DROP {kind} IF EXISTS {name}")
+        except duckdb.CatalogException:
+            continue  # the object is of the other kind
+
+
+def _unreadable(src: SourceFile, zh: str, en: str, code: str = "unreadable") -> Problem:
+    if code != "unreadable":
+        return Problem(src.label, None, None, None, zh, en, code)
+    ezh, een = _EXPECTED_FILE[src.fmt]
+    return Problem(src.label, None, None, None, f"文件无法读取（应为{ezh}）：{zh}",
+                   f"the file cannot be read (expected {een}): {en}", "unreadable")
+
+
+class _HeaderProblem(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.expected_en)
+        self.problem = problem
+
+
+def _check_header(label: str, header: list[str]) -> None:
+    """Refuse a header that is far too wide or names a column twice (ignoring case and
+    surrounding spaces, as matching does: both would be read as one column)."""
+    if len(header) > MAX_COLUMNS:
+        raise too_wide(len(header))
+    seen = Counter(h.strip().lower() for h in header)
+    dup = next((h for h in header if seen[h.strip().lower()] > 1), None)
+    if dup is not None:
+        raise _HeaderProblem(Problem(label, 1, dup, dup, "表头中列名重复",
+                                     "the same column name appears twice in the header",
+                                     "duplicate_column"))
+
+
+def _load_csv(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str, lazy: bool) -> None:
+    encoding = src.encoding or encodings.UTF8
+    header = _csv_header(src.path, encoding)
+    _check_header(src.label, header)
+    # The header is read here, not sniffed: a ragged row then fails with its line
+    # number instead of making the sniffer guess another shape.
+    columns = ", ".join(f"{lit(h)}: 'VARCHAR'" for h in header)
+
+    def create(path: Path, kind: str) -> None:
+        con.execute(
+            f"CREATE OR REPLACE TEMP {kind} {name} AS SELECT * FROM "
+            f"read_csv({lit(str(path))}, columns={{{columns}}}, "
+            "auto_detect=false, header=true, delim=',', quote='\"', escape='\"', "
+            "strict_mode=true, null_padding=false)")
+
+    if encoding != encodings.GB18030:
+        create(src.path, "VIEW" if lazy else "TABLE")
+        return
+    # DuckDB reads UTF-8 only: a GB18030 file is read through a UTF-8 copy, loaded
+    # whole (the copy is gone once the table exists).
+    fd, tmp = tempfile.mkstemp(prefix="jicai-gb18030-", suffix=".csv")
+    os.close(fd)
+    try:
+        encodings.transcode(src.path, encoding, Path(tmp))
+        create(Path(tmp), "TABLE")
+    finally:
+        os.unlink(tmp)
+
+
+def _csv_header(path: Path, encoding: str) -> list[str]:
     """The column names of a CSV file's first record (a UTF-8 BOM is dropped)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        first = next(csv.reader(fh), None)
+    enc = encodings.UTF8_BOM if encoding == encodings.UTF8 else encoding
+    with path.open(encoding=enc, newline="") as fh:
+        try:
+            first = next(csv.reader(fh), None)
+        except UnicodeDecodeError as exc:
+            raise FileProblem(f"表头不是有效的 {encoding.upper()} 编码",
+                              f"the header is not valid {encoding.upper()}") from exc
     if not first:
         raise ValueError("the file is empty: no header row")
     return [h if h.strip() else f"column_{i + 1}" for i, h in enumerate(first)]
 
 
-def _cell_text(v: object) -> str | None:
-    """A workbook cell as contract text: whole floats lose '.0', Excel dates become ISO."""
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S") if (v.hour, v.minute, v.second) != (0, 0, 0) \
-            else v.strftime("%Y-%m-%d")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, dt.time):
-        return v.strftime("%H:%M:%S")
-    s = str(v)
-    return s if s != "" else None
-
-
-def _read_xlsx(path: Path) -> pa.Table:
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_path(str(path))
-    sheet = wb.get_sheet_by_index(0)
-    rows = sheet.to_python(skip_empty_area=False)
-    if not rows:
-        raise ValueError("the first sheet is empty")
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    width = len(header)
-    cols: list[list[str | None]] = [[] for _ in range(width)]
-    source_rows: list[int] = []
-    for n, r in enumerate(rows[1:], start=2):
-        if not any(c not in (None, "") for c in r):
-            continue  # blank rows are skipped, but rows keep their sheet numbers
-        source_rows.append(n)
-        for i in range(width):
-            cols[i].append(_cell_text(r[i]) if i < len(r) else None)
-    names = [h or f"column_{i + 1}" for i, h in enumerate(header)]
-    data = {n: pa.array(c, pa.string()) for n, c in zip(names, cols, strict=True)}
-    data[SOURCE_ROW] = pa.array(source_rows, pa.int64())
-    return pa.table(data)
+def _parquet_header(src: SourceFile) -> list[str]:
+    """The column names of a Parquet file (or the union over a folder's files)."""
+    names: list[str] = []
+    for f in src.files():
+        schema = pq.read_schema(f)
+        if len(schema.names) > MAX_COLUMNS:
+            raise too_wide(len(schema.names))
+        _check_header(src.label, list(schema.names))
+        names.extend(n for n in schema.names if n not in names)
+    return names

@@ -140,6 +140,7 @@ class Table:
     since: str = "1"  # the contract version that added the table
     note: str = ""
     _by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
+    _by_header: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name.update({c.name: c for c in self.columns})
@@ -149,6 +150,14 @@ class Table:
 
     def column(self, name: str) -> Column:
         return self._by_name[name]
+
+    def column_for_header(self, header: str) -> Column | None:
+        """The column a file's header names (English or Chinese, any case, spaces
+        around ignored), or None for an extra column."""
+        if not self._by_header:
+            self._by_header.update({h.strip().lower(): c for c in self.columns
+                                    for h in c.headers()})
+        return self._by_header.get(header.strip().lower())
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -25,11 +25,14 @@ from pathlib import Path
 import duckdb
 
 from jicai.contract.problems import Problem
-from jicai.contract.readers import SOURCE_ROW, SourceFile, load_raw
+from jicai.contract.readers import SOURCE_ROW, SourceFile, drop_raw, load_raw
 from jicai.contract.schemas import TABLES, Column, Exclusion, Kind, Reference, Table
-from jicai.contract.sql import lit, q
+from jicai.contract.sql import count, lit, one_row, q
 
 MAX_LISTED = 1000
+
+# The contract's time zone: datetimes are Beijing time, written without a zone.
+BEIJING = "Asia/Shanghai"
 
 _TRUE = ("true", "1", "是", "y", "yes", "t")
 _FALSE = ("false", "0", "否", "n", "no", "f")
@@ -121,14 +124,14 @@ ROW_RULES: dict[str, tuple[RowRule, ...]] = {
 def map_headers(table: Table, headers: Iterable[str], label: str
                 ) -> tuple[dict[str, str], list[str], list[Problem]]:
     """contract column → source header; extra headers; header problems."""
-    spelling = {h.strip().lower(): c.name for c in table.columns for h in c.headers()}
     mapping: dict[str, str] = {}
     extras: list[str] = []
     problems: list[Problem] = []
     for h in headers:
         if h == SOURCE_ROW:
             continue
-        col = spelling.get(h.strip().lower())
+        column = table.column_for_header(h)
+        col = None if column is None else column.name
         if col is None:
             extras.append(h)
         elif col in mapping:
@@ -167,7 +170,9 @@ def _text_expr(col: Column, t: str) -> str:
                 f"AND regexp_full_match({t}, '[+-]?[0-9.]+') "
                 f"THEN TRY_CAST({t} AS DECIMAL(18,4)) END")
     if k is Kind.NUMBER:
-        return f"TRY_CAST({t} AS DOUBLE)"
+        # "NaN" and "inf" are not numbers a bureau means.
+        return (f"CASE WHEN isfinite(TRY_CAST({t} AS DOUBLE)) "
+                f"THEN TRY_CAST({t} AS DOUBLE) END")
     if k is Kind.DATE:
         fmts = ", ".join(lit(f) for f in (*_DATE_FORMATS, *_DATETIME_FORMATS))
         ts = f"try_strptime({t}, [{fmts}])"
@@ -190,31 +195,53 @@ def _text_expr(col: Column, t: str) -> str:
 
 
 def _typed_source_expr(col: Column, src: str, src_type: str) -> str | None:
-    """SQL for a column whose source already has a (non-text) type; None → parse as text."""
+    """SQL for a column whose source already has a (non-text) type; None → parse as text.
+
+    Every conversion gives NULL (a type problem naming the value), never an error, for
+    what the column cannot hold: NaN, infinities, numbers too large, fractions.
+    """
     st = src_type.upper()
     k = col.kind
-    numeric = any(st.startswith(p) for p in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
+    integer = any(st.startswith(p) for p in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT",
                                              "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
                                              "UBIGINT"))
-    floating = st in ("DOUBLE", "FLOAT", "REAL") or st.startswith("DECIMAL")
-    if k is Kind.INT and numeric:
-        return f"CAST({src} AS BIGINT)"
+    decimal = st.startswith("DECIMAL")
+    floating = st in ("DOUBLE", "FLOAT", "REAL")
+    finite = f"isfinite(CAST({src} AS DOUBLE))"
+    if k is Kind.INT and integer:
+        return f"TRY_CAST({src} AS BIGINT)"
+    if k is Kind.INT and decimal:
+        return f"CASE WHEN {src} = floor({src}) THEN TRY_CAST({src} AS BIGINT) END"
     if k is Kind.INT and floating:
-        return f"CASE WHEN {src} = floor({src}) THEN CAST({src} AS BIGINT) END"
-    if k is Kind.MONEY and (numeric or floating):
-        return f"CAST(round({src}, 4) AS DECIMAL(18,4))"
-    if k is Kind.NUMBER and (numeric or floating):
-        return f"CAST({src} AS DOUBLE)"
+        # Within 1e-9 of a whole number is binary noise (a spreadsheet's 2.9999999999).
+        return (f"CASE WHEN {finite} AND abs({src} - round({src})) <= 1e-9 "
+                f"THEN TRY_CAST(round({src}) AS BIGINT) END")
+    if k is Kind.MONEY and integer:
+        return f"TRY_CAST({src} AS DECIMAL(18,4))"
+    if k is Kind.MONEY and decimal:
+        # An exact decimal keeps its digits: a fifth decimal is refused, as in text.
+        return f"CASE WHEN round({src}, 4) = {src} THEN TRY_CAST({src} AS DECIMAL(18,4)) END"
+    if k is Kind.MONEY and floating:
+        return f"CASE WHEN {finite} THEN TRY_CAST(round({src}, 4) AS DECIMAL(18,4)) END"
+    if k is Kind.NUMBER and (integer or decimal):
+        return f"TRY_CAST({src} AS DOUBLE)"
+    if k is Kind.NUMBER and floating:
+        return f"CASE WHEN {finite} THEN CAST({src} AS DOUBLE) END"
+    zoned = st.startswith("TIMESTAMP WITH TIME ZONE") or st == "TIMESTAMPTZ"
+    # The contract's times are Beijing time: a zoned instant is shown in Asia/Shanghai,
+    # whatever the server's zone; a naive one is kept as written.
+    ts = f"timezone({lit(BEIJING)}, {src})" if zoned else f"CAST({src} AS TIMESTAMP)"
     if k is Kind.DATE and st == "DATE":
         return src
     if k is Kind.DATE and st.startswith("TIMESTAMP"):
-        return (f"CASE WHEN CAST({src} AS TIMESTAMP) = date_trunc('day', CAST({src} AS TIMESTAMP))"
-                f" THEN CAST({src} AS DATE) END")
-    if k is Kind.DATETIME and (st.startswith("TIMESTAMP") or st == "DATE"):
+        return f"CASE WHEN {ts} = date_trunc('day', {ts}) THEN CAST({ts} AS DATE) END"
+    if k is Kind.DATETIME and st.startswith("TIMESTAMP"):
+        return ts
+    if k is Kind.DATETIME and st == "DATE":
         return f"CAST({src} AS TIMESTAMP)"
     if k is Kind.BOOL and st == "BOOLEAN":
         return src
-    if k is Kind.BOOL and numeric:
+    if k is Kind.BOOL and integer:
         return f"CASE WHEN {src} = 1 THEN true WHEN {src} = 0 THEN false END"
     return None
 
@@ -352,8 +379,7 @@ def stage(con: duckdb.DuckDBPyConnection, sources: list[SourceFile],
         con.execute(f"DROP TABLE {raw_name}")
         problems.extend(_run_checks(con, rel, src, plan.checks))
         problems.extend(_duplicate_keys(con, rel, src, table))
-        count_row = con.execute(f"SELECT count(*) FROM {rel}").fetchone()
-        staged[src.table] = Staged(src, table, rel, int(count_row[0]) if count_row else 0,
+        staged[src.table] = Staged(src, table, rel, count(con, f"SELECT count(*) FROM {rel}"),
                                    plan.extras, src.sha256())
     for s in staged.values():
         problems.extend(_references(con, s.relation, s.table, s.source,
@@ -472,11 +498,9 @@ def write_checked(con: duckdb.DuckDBPyConnection, src: SourceFile, out: Path,
     except duckdb.Error as exc:  # a faulty row, or a file DuckDB cannot read
         raise RowFault(f"{src.label}: {str(exc).strip().splitlines()[0]}") from exc
     finally:
-        kind = "TABLE" if src.fmt == "xlsx" else "VIEW"
-        con.execute(f"DROP {kind} IF EXISTS {raw_name}")
+        drop_raw(con, raw_name)
     checked = Checked(src, table, parts, 0, plan.extras, sha256, extras_file)
-    count = con.execute(f"SELECT count(*) FROM {checked.relation}").fetchone()
-    checked.rows = int(count[0]) if count else 0
+    checked.rows = count(con, f"SELECT count(*) FROM {checked.relation}")
     return checked
 
 
@@ -488,17 +512,14 @@ def key_and_reference_faults(con: duckdb.DuckDBPyConnection, checked: dict[str, 
         keys = ", ".join(q(k) for k in c.table.key)
         # Key columns are required, so no NULL hides from count(DISTINCT …).
         key = keys if len(c.table.key) == 1 else f"({keys})"
-        dup = con.execute(f"SELECT count(*) - count(DISTINCT {key}) "
-                          f"FROM {c.relation}").fetchone()
-        if dup and dup[0]:
+        if count(con, f"SELECT count(*) - count(DISTINCT {key}) FROM {c.relation}"):
             return True
         for ref in c.table.references:
             base = _reference_base(c.relation, c.source, ref, relations, existing, notices)
             if base is None:
                 continue
             # count(*), not EXISTS: DuckDB runs a counted anti join 3x faster.
-            hit = con.execute(f"SELECT count(*) {base}").fetchone()
-            if hit and hit[0]:
+            if count(con, f"SELECT count(*) {base}"):
                 return True
         for exc in c.table.exclusions:
             # Its target is also a reference of the table: any notice is given there.
@@ -506,8 +527,7 @@ def key_and_reference_faults(con: duckdb.DuckDBPyConnection, checked: dict[str, 
                                    semi=True)
             if base is None:
                 continue
-            hit = con.execute(f"SELECT count(*) {base}").fetchone()
-            if hit and hit[0]:
+            if count(con, f"SELECT count(*) {base}"):
                 return True
     return False
 
@@ -524,7 +544,7 @@ def _run_checks(con: duckdb.DuckDBPyConnection, rel: str, src: SourceFile,
     if not checks:
         return []
     counts_sql = ", ".join(f"count(*) FILTER (WHERE {c.bad})" for c in checks)
-    row = con.execute(f"SELECT {counts_sql} FROM {rel}").fetchone()
+    row = one_row(con, f"SELECT {counts_sql} FROM {rel}")
     counts = list(row) if row else [0] * len(checks)
     out: list[Problem] = []
     for check, n in zip(checks, counts, strict=True):
@@ -549,9 +569,9 @@ def _more(src: SourceFile, column: str | None, n: int, zh: str, en: str, code: s
 def _duplicate_keys(con: duckdb.DuckDBPyConnection, rel: str, src: SourceFile,
                     table: Table) -> list[Problem]:
     keys = ", ".join(q(k) for k in table.key)
-    total = con.execute(f"SELECT count(*) FROM (SELECT {keys} FROM {rel} GROUP BY ALL "
-                        f"HAVING count(*) > 1)").fetchone()
-    if not total or not total[0]:
+    total = count(con, f"SELECT count(*) FROM (SELECT {keys} FROM {rel} GROUP BY ALL "
+                       f"HAVING count(*) > 1)")
+    if not total:
         return []
     groups = con.execute(
         f"SELECT {keys}, list(__row ORDER BY __row) FROM {rel} GROUP BY ALL "
@@ -567,8 +587,8 @@ def _duplicate_keys(con: duckdb.DuckDBPyConnection, rel: str, src: SourceFile,
                                f"主键重复（同一主键出现在第 {others} 行）",
                                f"duplicate key (the same key is on rows {others})",
                                "duplicate_key"))
-    if total[0] > MAX_LISTED:
-        out.append(_more(src, key_label, int(total[0]) - MAX_LISTED, "主键重复",
+    if total > MAX_LISTED:
+        out.append(_more(src, key_label, total - MAX_LISTED, "主键重复",
                          "duplicate key", "duplicate_key"))
     return out
 
@@ -609,8 +629,7 @@ def _references(con: duckdb.DuckDBPyConnection, relation: str, table: Table,
         if base is None:
             continue
         value = " || '/' || ".join(f"CAST(s.{q(a)} AS VARCHAR)" for a in ref.columns)
-        n_row = con.execute(f"SELECT count(*) {base}").fetchone()
-        n = int(n_row[0]) if n_row else 0
+        n = count(con, f"SELECT count(*) {base}")
         if not n:
             continue
         rows = con.execute(f"SELECT s.__row, {value} {base} ORDER BY s.__row "

@@ -1,0 +1,317 @@
+"""The first sheet of an XLSX workbook as contract text, in memory bounded by its cells.
+
+Two steps:
+
+1. :func:`measure` streams the sheet's XML once, without parsing it, and refuses a
+   workbook whose cells span an area far larger than they fill (a few cells far
+   apart, a huge declared width) *before* anything holds that area: the reader
+   below, like Excel, keeps every cell of the area.
+2. :func:`read_first_sheet` reads the rows one at a time and writes each cell as the
+   text the contract parses. A number cell is written as the number Excel shows,
+   rounded to the precision of the contract column it lands in (4 decimals for
+   money, whole numbers within 1e-9 for integers, 15 significant digits otherwise),
+   so the binary noise of a formula (``3.3000000000000003``) is not refused as a
+   fifth decimal. A number cell in a text column that holds more than Excel's 15
+   significant digits (a 20-digit trace code typed as a number) has lost digits, and
+   is refused rather than stored wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pyarrow as pa
+
+from jicai.contract.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_SHEET_BYTES,
+    MAX_STRINGS_BYTES,
+    SPARSE_ALLOWANCE,
+    SPARSE_FACTOR,
+    FileProblem,
+    too_wide,
+)
+from jicai.contract.schemas import Column, Kind, Table
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_ROW_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=\"([0-9]{1,7})\"")
+_ROW_SPLIT = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
+_CHUNK = 1 << 20
+# Excel keeps 15 significant digits: an integer of this size in a number cell may
+# already have lost digits.
+_EXACT_LIMIT = 10**15
+
+_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ET.ParseError, OSError,
+           ValueError, RuntimeError, IndexError)
+
+
+@dataclass(frozen=True)
+class SheetSize:
+    rows: int
+    columns: int
+    cells: int  # cells present in the XML (empty or not)
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    row: int
+    column: str
+    value: str
+    zh: str
+    en: str
+    code: str
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def first_sheet_path(zf: zipfile.ZipFile) -> str:
+    """The zip member of the workbook's first sheet (the one a reader opens first)."""
+    names = set(zf.namelist())
+    book = "xl/workbook.xml"
+    if book not in names:
+        raise FileProblem("不是 Excel 工作簿：缺少 xl/workbook.xml",
+                          "not an Excel workbook: xl/workbook.xml is missing")
+    root = ET.fromstring(_small(zf, book))
+    sheets = [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"]
+    if not sheets:
+        raise FileProblem("工作簿中没有工作表", "the workbook has no sheet")
+    rid = next((v for k, v in sheets[0].attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+    rels = ET.fromstring(_small(zf, "xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter():
+        if rel.tag.rsplit("}", 1)[-1] == "Relationship" and rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") \
+                else posixpath.normpath(posixpath.join("xl", target))
+            if path in names:
+                return path
+    raise FileProblem("找不到第一个工作表的内容", "the first sheet's content is missing")
+
+
+def _small(zf: zipfile.ZipFile, name: str, limit: int = 16 << 20) -> bytes:
+    with zf.open(name) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise FileProblem(f"工作簿的 {name} 过大", f"the workbook's {name} is too large")
+    return data
+
+
+def _streamed_size(zf: zipfile.ZipFile, name: str, limit: int) -> int:
+    total = 0
+    with zf.open(name) as fh:
+        while chunk := fh.read(_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise FileProblem(f"工作簿的 {name} 解压后超过 {limit >> 20} MB",
+                                  f"the workbook's {name} is over {limit >> 20} MB uncompressed")
+    return total
+
+
+def measure(path: Path) -> SheetSize:
+    """The area the first sheet spans, read from its XML without holding it; refuses
+    a sheet that is too wide or spans far more than its cells (see module doc)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            sheet = first_sheet_path(zf)
+            if "xl/sharedStrings.xml" in zf.namelist():
+                _streamed_size(zf, "xl/sharedStrings.xml", MAX_STRINGS_BYTES)
+            return _measure_sheet(zf, sheet)
+    except FileProblem:
+        raise
+    except zipfile.BadZipFile as exc:
+        raise FileProblem("不是有效的 Excel 工作簿（.xlsx 应为 zip 压缩包），文件可能已损坏",
+                          f"not a valid Excel workbook (an .xlsx is a zip archive); "
+                          f"the file may be damaged: {exc}") from exc
+    except _ERRORS as exc:
+        raise FileProblem(f"工作簿已损坏，无法读取：{exc}",
+                          f"the workbook is damaged and cannot be read: {exc}") from exc
+
+
+def _measure_sheet(zf: zipfile.ZipFile, sheet: str) -> SheetSize:
+    cells = refs = rows = max_row = max_col = widest_row = total = 0
+    tail = b""
+    with zf.open(sheet) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            total += len(chunk)
+            if total > MAX_SHEET_BYTES:
+                raise FileProblem("工作表解压后过大", "the sheet is too large uncompressed")
+            buf = tail + chunk
+            cut = buf.rfind(b">") + 1 if chunk else len(buf)
+            part, tail = buf[:cut], buf[cut:]
+            n = len(_CELL_TAG.findall(part))
+            cells += n
+            found = _CELL_REF.findall(part)
+            refs += len(found)
+            if found:
+                letters = max({c for c, _r in found}, key=lambda c: (len(c), c))
+                max_col = max(max_col, _column_number(letters))
+                max_row = max(max_row, max(int(r) for _c, r in found))
+            row_refs = _ROW_REF.findall(part)
+            if row_refs:
+                max_row = max(max_row, max(int(r) for r in row_refs))
+            rows += len(_ROW_TAG.findall(part))
+            if len(found) < n:  # cells without a reference: count them row by row
+                widest_row = max(widest_row, *(len(_CELL_TAG.findall(seg))
+                                               for seg in _ROW_SPLIT.split(part)))
+            width = max(max_col, widest_row)
+            height = max(max_row, rows)
+            if width > MAX_COLUMNS:
+                raise too_wide(width)
+            _check_area(height, width, cells)
+            if not chunk:
+                break
+    return SheetSize(max(max_row, rows), max(max_col, widest_row), cells)
+
+
+def _check_area(height: int, width: int, cells: int) -> None:
+    area = height * width
+    if area > MAX_CELLS or area > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
+        raise FileProblem(
+            f"第一个工作表的使用区域为 {height} 行 × {width} 列，"
+            f"远大于其中的 {cells} 个单元格（上限 {MAX_CELLS} 个）：请删除表格以外的零散单元格，"
+            "或另存为 CSV",
+            f"the first sheet spans {height} rows × {width} columns, far more than its "
+            f"{cells} cells (limit {MAX_CELLS}): delete stray cells outside the table, "
+            "or save it as CSV", "too_large")
+
+
+def _rows(path: Path) -> Iterator[Sequence[object]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        sheet = wb.get_sheet_by_index(0)
+        yield from sheet.iter_rows()
+    finally:
+        wb.close()
+
+
+def read_first_sheet(path: Path, table: Table, row_column: str
+                     ) -> tuple[pa.Table, list[CellProblem]]:
+    """Every non-blank row of the first sheet as text columns named by the header, plus
+    ``row_column`` with each row's number as the sheet shows it."""
+    size = measure(path)
+    try:
+        rows = _rows(path)
+        first = next(rows, None)
+        # Leading blank rows (above the header) are kept by the reader: skip them.
+        header_row = 1
+        while first is not None and not any(c not in (None, "") for c in first):
+            first = next(rows, None)
+            header_row += 1
+        if first is None:
+            raise FileProblem("第一个工作表是空的", "the first sheet is empty")
+        header = [_header_text(h) for h in first]
+        while header and header[-1] == "":
+            header.pop()
+        names = [h or f"column_{i + 1}" for i, h in enumerate(header)]
+        columns = [table.column_for_header(h) if h else None for h in header]
+        width = len(names)
+        cols: list[list[str | None]] = [[] for _ in range(width)]
+        source_rows: list[int] = []
+        problems: list[CellProblem] = []
+        budget = max(size.cells, 1) * SPARSE_FACTOR + SPARSE_ALLOWANCE
+        seen = 0
+        for n, r in enumerate(rows, start=header_row + 1):
+            seen += len(r)
+            if seen > budget:  # the sheet measured smaller than it reads: stop here
+                _check_area(n, width, size.cells)
+            if not any(c not in (None, "") for c in r):
+                continue  # blank rows are skipped, but rows keep their sheet numbers
+            source_rows.append(n)
+            for i in range(width):
+                v = r[i] if i < len(r) else None
+                text, problem = _cell_text(v, columns[i])
+                if problem is not None:
+                    problems.append(CellProblem(n, names[i], text or "", *problem))
+                cols[i].append(text)
+    except FileProblem:
+        raise
+    except Exception as exc:  # the reader's own errors (damaged XML, zip) have no common base
+        raise FileProblem(f"工作簿已损坏，无法读取：{_first_line(exc)}",
+                          f"the workbook is damaged and cannot be read: {_first_line(exc)}"
+                          ) from exc
+    data = {n: pa.array(c, pa.string()) for n, c in zip(names, cols, strict=True)}
+    data[row_column] = pa.array(source_rows, pa.int64())
+    return pa.table(data), problems
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _header_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+_LOST_DIGITS = (
+    "数字单元格只保存 15 位有效数字，此编码可能已丢失数字：请把该列设为文本格式后重新录入",
+    "a number cell keeps only 15 significant digits, so this code may have lost digits: "
+    "format the column as text and enter it again",
+    "precision",
+)
+
+
+def _cell_text(v: object, column: Column | None
+               ) -> tuple[str | None, tuple[str, str, str] | None]:
+    """A cell as contract text, and a problem when the cell cannot hold its value."""
+    if v is None or v == "":
+        return None, None
+    if isinstance(v, bool):
+        return ("true" if v else "false"), None
+    if isinstance(v, int | float):
+        return _number_text(float(v), column, v if isinstance(v, int) else None)
+    if isinstance(v, dt.datetime):
+        # A date-time cell is a fraction of a day: round to the second it shows.
+        v = (v + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        if (v.hour, v.minute, v.second) == (0, 0, 0):
+            return v.strftime("%Y-%m-%d"), None
+        return v.strftime("%Y-%m-%d %H:%M:%S"), None
+    if isinstance(v, dt.date):
+        return v.isoformat(), None
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S"), None
+    s = str(v)
+    return (s if s != "" else None), None
+
+
+def _number_text(x: float, column: Column | None, exact: int | None
+                 ) -> tuple[str, tuple[str, str, str] | None]:
+    kind = column.kind if column is not None else None
+    if exact is not None and abs(exact) < 2**63:
+        return str(exact), None
+    if not math.isfinite(x):
+        return repr(x), None
+    if kind is Kind.MONEY:
+        return (f"{round(x, 4):.4f}" if abs(x) < 1e14 else repr(x)), None
+    nearest = round(x)
+    whole = abs(x - nearest) <= 1e-9
+    if kind is Kind.INT or kind is Kind.BOOL:
+        return (str(int(nearest)) if whole and abs(x) < 2**63 else repr(x)), None
+    if kind in (Kind.TEXT, Kind.ENUM) and abs(x) >= _EXACT_LIMIT:
+        return format(x, ".15g"), _LOST_DIGITS
+    if whole and abs(x) < _EXACT_LIMIT:
+        return str(int(nearest)), None
+    return format(x, ".15g"), None
