@@ -20,6 +20,7 @@ from rich.table import Table
 
 from jicai.contract.problems import write_problems
 from jicai.errors import ContractError, JicaiError
+from jicai.reports.command import report as _report_command
 
 # Piped output (logs, CI) is not squeezed to 80 columns: rule ids must stay whole.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -309,6 +310,7 @@ def _add_web_commands() -> None:
 
 
 _add_web_commands()
+main.add_command(_report_command)  # `jicai report`, in jicai.reports.command
 
 if __name__ == "__main__":  # pragma: no cover
     main()
