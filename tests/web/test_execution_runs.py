@@ -45,3 +45,27 @@ def test_a_web_run_writes_and_keeps_its_folder_and_the_pages_read_it(world, home
     completion = county["completion"]
     assert shown["completion"] == ("—" if completion is None else f"{completion * 100:.1f}%")
     assert "B县人民医院" not in html  # H_B's 1000 units are another county's
+
+
+def test_the_hospital_file_is_written_on_request_for_the_scope_only(world, home, as_) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import openpyxl
+
+    from jicai.web.dashboards import reports
+
+    if not reports.available():
+        pytest.skip("jicai report hospital-monthly is not installed")
+    run = start_run(Actor(world.users["province"]), dt.date(2025, 9, 30), "national")
+    assert run.status == "succeeded", run.message
+    html = as_("county_a").get("/dashboards/institution/H_A/").content.decode()
+    assert 'id="report" href="/dashboards/institution/H_A/report/"' in html
+    response = as_("county_a").get("/dashboards/institution/H_A/report/")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    text = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                    for v in row if v is not None)
+    assert "A县人民医院" in text and "B县人民医院" not in text
+    assert as_("county_b").get("/dashboards/institution/H_A/report/").status_code == 404
+    assert as_("hospital_b").get("/dashboards/institution/H_A/report/").status_code == 404
+    assert as_("company").get("/dashboards/institution/H_A/report/").status_code == 403

@@ -328,6 +328,7 @@ def _handling(fingerprints: list[str]) -> dict[str, list[Disposition]]:
 
 
 def _report_link(inst: Institution, files: RunFiles) -> str | None:
+    """The 一院一档 workbook of the run's month, when the documents code is installed."""
     from jicai.web.dashboards import reports
 
     if not reports.available():

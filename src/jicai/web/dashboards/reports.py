@@ -1,10 +1,57 @@
-"""The institution's 一院一档 as the documents helper's report writes it, on request."""
+"""An institution's 一院一档 workbook, written on request by ``jicai report hospital-monthly``.
+
+The page's button asks for the month of the latest run's ``as_of`` (a monthly
+file needs a run as of the month's end, or as of the run's day for the current
+month): the documents code (:mod:`jicai.reports.jobs`) reads that run's folder and
+the warehouse, and writes the one institution's workbook, which is sent back.
+The institution must be in the user's scope (``scoped_institutions``), as on the
+page itself. Where the documents code is not installed, the page offers its own
+XLSX instead.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from jicai.web.accounts.permissions import current, get_scoped, require_scope
+from jicai.web.accounts.roles import ScopeKind
+from jicai.web.dashboards import runfiles
+from jicai.web.dashboards.tables import XLSX, _disposition
+from jicai.web.reference.models import Institution
+from jicai.web.reference.scoping import scoped_institutions
 
 
 def available() -> bool:
     """Whether ``jicai report hospital-monthly`` exists in this installation."""
-    return importlib.util.find_spec("jicai.reports.hospital_monthly") is not None
+    return importlib.util.find_spec("jicai.reports.jobs") is not None \
+        and importlib.util.find_spec("jicai.reports.hospital") is not None
+
+
+@login_required
+def institution_report(request: HttpRequest, code: str) -> HttpResponse:
+    user = current(request)
+    require_scope(user, ScopeKind.REGION, ScopeKind.INSTITUTION)
+    inst: Institution = get_scoped(scoped_institutions(user), code=code)
+    files = runfiles.latest()
+    if files is None or not available():
+        raise Http404
+    from jicai.reports import jobs
+    from jicai.web.monitoring import bridge
+
+    as_of = files.run.as_of
+    month = f"{as_of.year}-{as_of.month:02d}"
+    with tempfile.TemporaryDirectory(prefix="jicai-report-") as tmp:
+        paths = jobs.hospital_monthly(bridge.home(), as_of, files.run.profile, Path(tmp),
+                                      month=month, institution=inst.code, run_dir=files.folder)
+        books = [p for p in paths if p.suffix == ".xlsx" and p.name != "index.xlsx"]
+        if not books:
+            raise Http404
+        data = books[0].read_bytes()
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = _disposition(f"{inst.name}-一院一档-{month}.xlsx")
+    return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jicai.web.dashboards import company, downloads, execution, rankings, views
+from jicai.web.dashboards import company, downloads, execution, rankings, reports, views
 
 app_name = "dashboards"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("execution/", execution.execution, name="execution"),
     path("region/<str:code>/", execution.region, name="region"),
     path("institution/<str:code>/", execution.institution, name="institution"),
+    path("institution/<str:code>/report/", reports.institution_report,
+         name="institution_report"),
     path("variety/<str:code>/", execution.variety, name="variety"),
     path("company/", company.company, name="company"),
     path("rankings/", rankings.rankings, name="rankings"),
