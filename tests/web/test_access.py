@@ -33,6 +33,7 @@ GET: dict[str, tuple[Args, frozenset[str]]] = {
     "home": (NONE, EVERYONE),
     "accounts:tokens": (NONE, EVERYONE),
     "accounts:users": (NONE, frozenset({"admin"})),
+    "accounts:duties": (NONE, EVERYONE),
     "filings:windows": (NONE, REGION | INSTITUTIONS),
     "filings:queue": (NONE, OFFICERS),
     "filings:window": (lambda r: [r.window.pk], REGION | INSTITUTIONS),

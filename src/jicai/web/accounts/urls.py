@@ -11,4 +11,5 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.users, name="users"),
+    path("duties.json", views.duties_json, name="duties"),
 ]

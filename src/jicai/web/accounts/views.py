@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jicai.web import clock
+from jicai.web.accounts.duties import duties_for
 from jicai.web.accounts.forms import UserForm
 from jicai.web.accounts.models import ApiToken
 from jicai.web.accounts.permissions import current, get_scoped, require
@@ -23,7 +27,18 @@ from jicai.web.audit.record import Actor, record
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"todo": todo_for(current(request))})
+    user = current(request)
+    return render(request, "accounts/home.html",
+                  {"todo": todo_for(user), "duties": duties_for(user),
+                   "today_plus_2": clock.today() + dt.timedelta(days=2)})
+
+
+@login_required
+def duties_json(request: HttpRequest) -> JsonResponse:
+    """The same list as the home page, for a bureau's own tools (nearest deadline first)."""
+    return JsonResponse({"today": clock.today().isoformat(),
+                         "duties": [d.as_json() for d in duties_for(current(request))]},
+                        json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

@@ -1,0 +1,92 @@
+"""Each person's duties with their deadlines, nearest first, on the home page and as JSON.
+
+Around the 2025 National Day holiday (1–8 October off; Sunday 28 September and
+Saturday 11 October are make-up workdays), worked out by hand:
+- a filing window closing on 2025-10-10, seen on 2025-09-30: the working days in
+  (30 Sep, 10 Oct] are 9 and 10 October → 剩 2 个工作日;
+- a ticket reported on 2025-09-30: the reply is due on the 2nd working day after,
+  2025-10-10; on Saturday 2025-10-11 (a workday) it is one day overdue, while one
+  reported on Thursday 9 October is due that Saturday: 今天到期.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+from django.test import Client
+
+from jicai.web.accounts.duties import duties_for
+from jicai.web.filings import services as filings
+from jicai.web.reference.models import Product
+from jicai.web.tickets import services as tickets
+from tests.web.filing_helpers import actor
+from tests.web.world import World
+
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def _window(world: World) -> None:
+    filings.open_window(actor(world, "province"), world.drug_batch,
+                        world.users["province"].region, dt.date(2025, 10, 10))
+
+
+def test_a_hospital_sees_its_filing_with_working_days_left(world: World, at,
+                                                          as_: Callable[[str], Client]) -> None:
+    at("2025-09-30 10:00")
+    _window(world)
+    duties = duties_for(world.users["hospital"])
+    # H_A files for itself and for its consortium member H_A2.
+    assert [(d.kind, d.due, d.left, d.overdue) for d in duties] == [
+        ("filing_submit", dt.date(2025, 10, 10), "2 working days left", False)] * 2
+    page = as_("hospital").get("/", **ZH).content.decode()
+    assert "提交报量" in page and "剩 2 个工作日" in page and "2025-10-10" in page
+    at("2025-10-11 09:00")
+    (first, *_rest) = duties_for(world.users["hospital"])
+    assert (first.overdue, first.left) == (True, "overdue by 1 days")
+
+
+def test_a_company_owes_an_answer_nearest_first_and_overdue_in_red(
+        world: World, at, as_: Callable[[str], Client]) -> None:
+    at("2025-09-30 10:00")
+    ticket = tickets.report(actor(world, "hospital"), Product.objects.get(pk="P1"), "到货延迟")
+    at("2025-10-09 09:00")
+    later = tickets.report(actor(world, "hospital"), Product.objects.get(pk="P2"), "缺货")
+    at("2025-10-11 09:00")
+    duties = duties_for(world.users["company"])
+    assert [(d.kind, d.due, d.overdue) for d in duties] == [
+        ("ticket_reply", dt.date(2025, 10, 10), True),   # reported 30 Sep: due 10 Oct
+        # reported Thu 9 Oct: the 1st working day after is Fri 10, the 2nd Sat 11 (调休)
+        ("ticket_reply", dt.date(2025, 10, 11), False)]
+    assert duties[0].url.endswith(f"/tickets/{ticket.pk}/")
+    assert duties[1].url.endswith(f"/tickets/{later.pk}/")
+    assert duties[1].left == "due today"
+    page = as_("company").get("/", **ZH).content.decode()
+    assert '<tr class="overdue">' in page and "已逾期 1 天" in page and "答复供应问题" in page
+    assert duties_for(world.users["company2"]) == []  # not addressed to the other maker
+
+
+def test_the_json_is_the_same_list(world: World, at, as_: Callable[[str], Client]) -> None:
+    at("2025-09-30 10:00")
+    _window(world)
+    r = as_("hospital").get("/accounts/duties.json")
+    assert r.status_code == 200
+    body = json.loads(r.content)
+    assert body["today"] == "2025-09-30"
+    assert [d["due"] for d in body["duties"]] == ["2025-10-10", "2025-10-10"]
+    assert {d["kind"] for d in body["duties"]} == {"filing_submit"}
+    assert as_("county_b").get("/accounts/duties.json").json()["duties"] == []
+
+
+def test_a_county_reviews_before_the_cycle_starts(world: World, at) -> None:
+    from tests.web.records import fill_and_submit
+
+    at("2025-02-10 10:00")
+    window = filings.open_window(actor(world, "province"), world.drug_batch,
+                                 world.users["province"].region, dt.date(2025, 2, 20))
+    fill_and_submit(world, window.filings.get(institution_id="H_A"))
+    (duty,) = duties_for(world.users["county_a"])
+    # The cycle starts on 2025-03-01: reviews are due the day before.
+    assert (duty.kind, duty.count, duty.due) == ("filing_review", 1, dt.date(2025, 2, 28))
+    assert duties_for(world.users["county_b"]) == []
