@@ -49,9 +49,12 @@ SETTING_ZH = {"threshold": "阈值", "tolerance": "容差", "hours": "时限（�
               "drug_items": "药品品种", "growth": "增长率", "window_days": "统计期（日）",
               "min_units": "最低采购量", "min_lines": "最少订单数",
               "min_institutions": "最少机构数", "min_days": "最少天数",
-              "recent_days": "近期天数", "min_amount": "最低金额（元）"}
+              "recent_days": "近期天数", "min_amount": "最低金额（元）",
+              "delivery_hours": "配送时限（小时）", "deviation": "偏差比例",
+              "yellow_rises": "黄标连续涨价次数", "red_rises": "红标连续涨价次数",
+              "yellow_growth": "黄标增长率", "red_growth": "红标增长率"}
 SHARE_SETTINGS = {"threshold", "tolerance", "ratio", "drug", "hv_consumable", "consumable",
-                  "drug_items", "growth", "yellow_growth", "red_growth"}
+                  "drug_items", "growth", "yellow_growth", "red_growth", "deviation"}
 
 
 def _setting_text(key: str, value: Any) -> str:
@@ -144,6 +147,16 @@ def _by_clause(run: RunData) -> dict[str, list[str]]:
     return dict(out)
 
 
+def why_not(status: dict[str, Any]) -> str:
+    """Why a rule did not run, in Chinese (run.json's note is bilingual)."""
+    note = str(status.get("note") or "")
+    if status.get("status") == "off" and "missing tables:" in note:
+        return "缺少数据表（" + note.split("missing tables:")[1].strip() + "）"
+    if status.get("status") == "unavailable":
+        return (note.split(" / ")[0] if note else "数据契约尚未定义所需数据")
+    return note.split(" / ")[0] if note else "未运行"
+
+
 def _alerts_of(run: RunData, rule_id: str, region: str) -> list[dict[str, Any]]:
     names = run.names
     got = []
@@ -169,7 +182,7 @@ def _clause_text(run: RunData, region: str, own: Row, clause: str, rules: list[s
         st = status.get(rid, {})
         head = f"{r.title_zh}（{r.code}{'，' + setting if setting else ''}）"
         if st.get("status") != "ran":
-            why = st.get("note") or ("暂不支持" if st.get("status") == "unavailable" else "未运行")
+            why = why_not(st)
             parts.append(f"{head}：因{why}，本年度未能监测")
             continue
         found = _alerts_of(run, rid, region)
