@@ -1,6 +1,5 @@
 """API of the alert inbox, the audit log and the caller's own account."""
 
-from __future__ import annotations
 
 from typing import Any
 
@@ -12,8 +11,9 @@ from jicai.web.accounts.models import User
 from jicai.web.accounts.permissions import current, get_scoped, require
 from jicai.web.accounts.roles import Capability
 from jicai.web.alerts import services
-from jicai.web.alerts.models import Alert
+from jicai.web.alerts.models import Alert, AlertStatus, Severity
 from jicai.web.alerts.scoping import latest_run, scoped_alerts
+from jicai.web.api.bounds import Code, Page, PathId
 from jicai.web.api.lazy import Mapped
 from jicai.web.api.schemas import ActIn, AlertOut, AuditOut, Me, NoteIn
 from jicai.web.audit.record import Actor
@@ -39,10 +39,10 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/alerts", response=list[AlertOut])
-@paginate
-def alerts(request: HttpRequest, rule: str | None = None, severity: str | None = None,
-           status: str | None = None, institution: str | None = None,
-           variety: str | None = None) -> Any:
+@paginate(Page)
+def alerts(request: HttpRequest, rule: Code | None = None, severity: Severity | None = None,
+           status: AlertStatus | None = None, institution: Code | None = None,
+           variety: Code | None = None) -> Any:
     items = scoped_alerts(current(request)).filter(run=latest_run())
     for field, value in (("rule_id", rule), ("severity", severity), ("status", status),
                          ("institution_code", institution), ("variety_code", variety)):
@@ -52,12 +52,12 @@ def alerts(request: HttpRequest, rule: str | None = None, severity: str | None =
 
 
 @router.get("/alerts/{pk}", response=AlertOut)
-def alert(request: HttpRequest, pk: int) -> dict[str, Any]:
+def alert(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     return alert_out(get_scoped(scoped_alerts(current(request)), pk=pk))
 
 
 @router.post("/alerts/{pk}/act", response=AlertOut)
-def act(request: HttpRequest, pk: int, body: ActIn) -> dict[str, Any]:
+def act(request: HttpRequest, pk: PathId, body: ActIn) -> dict[str, Any]:
     a = get_scoped(scoped_alerts(current(request)), pk=pk)
     assignee = User.objects.filter(username=body.assignee).first() if body.assignee else None
     services.handle(Actor.of(request, via="api"), a, body.action, body.note, assignee)
@@ -65,15 +65,15 @@ def act(request: HttpRequest, pk: int, body: ActIn) -> dict[str, Any]:
 
 
 @router.post("/alerts/{pk}/answer", response=AlertOut)
-def answer(request: HttpRequest, pk: int, body: NoteIn) -> dict[str, Any]:
+def answer(request: HttpRequest, pk: PathId, body: NoteIn) -> dict[str, Any]:
     a = get_scoped(scoped_alerts(current(request)), pk=pk)
     services.answer(Actor.of(request, via="api"), a, body.note)
     return alert_out(a)
 
 
 @router.get("/audit", response=list[AuditOut])
-@paginate
-def audit(request: HttpRequest, action: str | None = None) -> Any:
+@paginate(Page)
+def audit(request: HttpRequest, action: Code | None = None) -> Any:
     user = current(request)
     require(user, Capability.VIEW_AUDIT)
     events = scoped_audit_events(user)

@@ -3,8 +3,12 @@
 The same workflows as the pages, through the same service functions and the
 same scoping functions. Authentication: a bearer token (``Authorization:
 Bearer jc_…``, issued on the "API tokens" page) or the browser session (with
-its CSRF token). Refusals: 403 (the role may not), 404 (not in scope),
-409 (not allowed now or not like this; the body says why).
+its CSRF token). Refusals, each with a message in Chinese (``detail``) and
+English (``detail_en``): 401 (not signed in), 403 (the role may not), 404 (not
+in scope), 409 (not allowed now or not like this; the body says why), 422 (a
+value out of range, a bad date, a value outside the contract's list; ``errors``
+says where), 503 (the warehouse is busy with an import). Lists take ``limit``
+(at most 200) and ``offset``.
 """
 
 from __future__ import annotations
@@ -12,14 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
-from jicai.errors import JicaiError
 from jicai.web.accounts.models import ApiToken
-from jicai.web.workflow import WorkflowError
+from jicai.web.api.errors import document_errors, install
 
 
 class BearerToken(HttpBearer):
@@ -30,32 +32,22 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class JicaiAPI(NinjaAPI):
+    """The API whose OpenAPI schema documents every refusal (see :mod:`.errors`)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
+
+
+api = JicaiAPI(
     title="jicai API", version="1.0.0", auth=[BearerToken(), SessionAuth()],
     description=__doc__ or "",
     # The schema and its Swagger UI (bundled with django-ninja, no CDN) need a sign-in.
     docs_decorator=login_required,
 )
-
-
-@api.exception_handler(PermissionDenied)
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": "forbidden"}, status=403)
-
-
-@api.exception_handler(WorkflowError)
-def _refused(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=409)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.messages}, status=422)
-
-
-@api.exception_handler(JicaiError)
-def _jicai(request: HttpRequest, exc: JicaiError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.zh, "detail_en": exc.en}, status=409)
+install(api)
 
 
 def _register() -> None:

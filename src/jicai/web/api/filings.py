@@ -1,6 +1,5 @@
 """API of demand filing."""
 
-from __future__ import annotations
 
 from typing import Any
 
@@ -11,11 +10,12 @@ from ninja.pagination import paginate
 
 from jicai.web.accounts.permissions import current, get_scoped, require_scope
 from jicai.web.accounts.roles import ScopeKind
+from jicai.web.api.bounds import Page, PathId, QueryId
 from jicai.web.api.lazy import Mapped
 from jicai.web.api.schemas import FilingDetail, FilingOut, LinesIn, ReasonIn, WindowOut
 from jicai.web.audit.record import Actor
 from jicai.web.filings import review, services
-from jicai.web.filings.models import DemandFiling, FilingWindow
+from jicai.web.filings.models import DemandFiling, FilingStatus, FilingWindow
 from jicai.web.filings.rules import rules_for
 from jicai.web.filings.scoping import scoped_filings, scoped_windows
 
@@ -54,8 +54,9 @@ def windows(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("", response=list[FilingOut])
-@paginate
-def filings(request: HttpRequest, window: int | None = None, status: str | None = None) -> Any:
+@paginate(Page)
+def filings(request: HttpRequest, window: QueryId = None,
+            status: FilingStatus | None = None) -> Any:
     items = scoped_filings(current(request))
     if window is not None:
         items = items.filter(window_id=window)
@@ -65,12 +66,12 @@ def filings(request: HttpRequest, window: int | None = None, status: str | None 
 
 
 @router.get("/{pk}", response=FilingDetail)
-def filing(request: HttpRequest, pk: int) -> dict[str, Any]:
+def filing(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     return filing_detail(get_scoped(scoped_filings(current(request)), pk=pk))
 
 
 @router.put("/{pk}/lines", response=FilingDetail)
-def put_lines(request: HttpRequest, pk: int, body: LinesIn) -> dict[str, Any]:
+def put_lines(request: HttpRequest, pk: PathId, body: LinesIn) -> dict[str, Any]:
     item = get_scoped(scoped_filings(current(request)), pk=pk)
     services.save_lines(Actor.of(request, via="api"), item, {
         ln.variety_code: (ln.reported_units, ln.explanation) for ln in body.lines})
@@ -78,28 +79,28 @@ def put_lines(request: HttpRequest, pk: int, body: LinesIn) -> dict[str, Any]:
 
 
 @router.post("/{pk}/letter", response=FilingOut)
-def letter(request: HttpRequest, pk: int, file: File[UploadedFile]) -> dict[str, Any]:
+def letter(request: HttpRequest, pk: PathId, file: File[UploadedFile]) -> dict[str, Any]:
     item = get_scoped(scoped_filings(current(request)), pk=pk)
     services.attach_letter(Actor.of(request, via="api"), item, file)
     return filing_out(item)
 
 
 @router.post("/{pk}/submit", response=FilingOut)
-def submit(request: HttpRequest, pk: int) -> dict[str, Any]:
+def submit(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     item = get_scoped(scoped_filings(current(request)), pk=pk)
     services.submit(Actor.of(request, via="api"), item)
     return filing_out(item)
 
 
 @router.post("/{pk}/approve", response=FilingOut)
-def approve(request: HttpRequest, pk: int) -> dict[str, Any]:
+def approve(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     item = get_scoped(scoped_filings(current(request)), pk=pk)
     review.approve(Actor.of(request, via="api"), item)
     return filing_out(item)
 
 
 @router.post("/{pk}/return", response=FilingOut)
-def return_filing(request: HttpRequest, pk: int, body: ReasonIn) -> dict[str, Any]:
+def return_filing(request: HttpRequest, pk: PathId, body: ReasonIn) -> dict[str, Any]:
     item = get_scoped(scoped_filings(current(request)), pk=pk)
     review.return_filing(Actor.of(request, via="api"), item, body.reason)
     return filing_out(item)

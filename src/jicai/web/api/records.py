@@ -1,6 +1,5 @@
 """API of off-platform purchases and three-party agreements."""
 
-from __future__ import annotations
 
 from typing import Any
 
@@ -12,8 +11,9 @@ from jicai.errors import CalendarError
 from jicai.web.accounts.permissions import current, get_scoped, require_scope
 from jicai.web.accounts.roles import ScopeKind
 from jicai.web.agreements import services as agreements
-from jicai.web.agreements.models import Agreement
+from jicai.web.agreements.models import Agreement, AgreementStatus
 from jicai.web.agreements.scoping import scoped_agreements
+from jicai.web.api.bounds import Page, PathId
 from jicai.web.api.lazy import Mapped
 from jicai.web.api.schemas import AgreementOut, PurchaseIn, PurchaseOut, ReasonIn, RecordIn
 from jicai.web.audit.record import Actor
@@ -45,7 +45,7 @@ def agreement_out(a: Agreement) -> dict[str, Any]:
 
 
 @router.get("/purchases", response=list[PurchaseOut])
-@paginate
+@paginate(Page)
 def purchase_list(request: HttpRequest) -> Any:
     user = current(request)
     require_scope(user, ScopeKind.REGION, ScopeKind.INSTITUTION)
@@ -62,20 +62,20 @@ def register(request: HttpRequest, body: PurchaseIn) -> Status[dict[str, Any]]:
 
 
 @router.get("/purchases/{pk}", response=PurchaseOut)
-def purchase(request: HttpRequest, pk: int) -> dict[str, Any]:
+def purchase(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     return purchase_out(get_scoped(scoped_purchases(current(request)), pk=pk))
 
 
 @router.post("/purchases/{pk}/withdraw", response=PurchaseOut)
-def withdraw(request: HttpRequest, pk: int, body: ReasonIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, pk: PathId, body: ReasonIn) -> dict[str, Any]:
     p = get_scoped(scoped_purchases(current(request)), pk=pk)
     purchases.withdraw(Actor.of(request, via="api"), p, body.reason)
     return purchase_out(p)
 
 
 @router.get("/agreements", response=list[AgreementOut])
-@paginate
-def agreement_list(request: HttpRequest, status: str | None = None) -> Any:
+@paginate(Page)
+def agreement_list(request: HttpRequest, status: AgreementStatus | None = None) -> Any:
     items = scoped_agreements(current(request))
     if status:
         items = items.filter(status=status)
@@ -83,12 +83,12 @@ def agreement_list(request: HttpRequest, status: str | None = None) -> Any:
 
 
 @router.get("/agreements/{pk}", response=AgreementOut)
-def agreement(request: HttpRequest, pk: int) -> dict[str, Any]:
+def agreement(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     return agreement_out(get_scoped(scoped_agreements(current(request)), pk=pk))
 
 
 @router.post("/agreements/{pk}/record", response=AgreementOut)
-def record(request: HttpRequest, pk: int, body: RecordIn) -> dict[str, Any]:
+def record(request: HttpRequest, pk: PathId, body: RecordIn) -> dict[str, Any]:
     user = current(request)
     a = get_scoped(scoped_agreements(user), pk=pk)
     distributor = get_scoped(scoped_companies(user), pk=body.distributor_code) \
@@ -98,14 +98,14 @@ def record(request: HttpRequest, pk: int, body: RecordIn) -> dict[str, Any]:
 
 
 @router.post("/agreements/{pk}/confirm", response=AgreementOut)
-def confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
+def confirm(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     a = get_scoped(scoped_agreements(current(request)), pk=pk)
     agreements.confirm(Actor.of(request, via="api"), a)
     return agreement_out(a)
 
 
 @router.post("/agreements/{pk}/dispute", response=AgreementOut)
-def dispute(request: HttpRequest, pk: int, body: ReasonIn) -> dict[str, Any]:
+def dispute(request: HttpRequest, pk: PathId, body: ReasonIn) -> dict[str, Any]:
     a = get_scoped(scoped_agreements(current(request)), pk=pk)
     agreements.dispute(Actor.of(request, via="api"), a, body.reason)
     return agreement_out(a)

@@ -1,4 +1,8 @@
-"""Request and response bodies of the API."""
+"""Request and response bodies of the API.
+
+Every request field is bounded (:mod:`jicai.web.api.bounds`): a value out of
+range is refused with 422 before any service sees it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,19 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Schema
+
+from jicai.web.api.bounds import (
+    Code,
+    Day,
+    Long,
+    Money,
+    Name,
+    PurchaseCategory,
+    Quantity,
+    Units,
+    Username,
+    Word,
+)
 
 
 class Message(Schema):
@@ -59,9 +76,9 @@ class FilingDetail(FilingOut):
 
 
 class LineIn(Schema):
-    variety_code: str
-    reported_units: int | None
-    explanation: str = ""
+    variety_code: Code
+    reported_units: Units | None
+    explanation: Long = ""
 
 
 class LinesIn(Schema):
@@ -69,11 +86,11 @@ class LinesIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Long
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: Long = ""
 
 
 class TicketOut(Schema):
@@ -96,19 +113,19 @@ class TicketOut(Schema):
 
 
 class TicketIn(Schema):
-    product_code: str
-    description: str
-    company_code: str | None = None
+    product_code: Code
+    description: Long
+    company_code: Code | None = None
 
 
 class ReplyIn(Schema):
-    reply: str
-    committed_by: dt.date
+    reply: Long
+    committed_by: Day
 
 
 class VerifyIn(Schema):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
 
 class PurchaseOut(Schema):
@@ -128,15 +145,15 @@ class PurchaseOut(Schema):
 
 
 class PurchaseIn(Schema):
-    product_code: str | None = None
-    product_name: str = ""
-    category: str = ""
-    qty: Decimal
-    amount: Decimal
-    purchased_at: dt.date
+    product_code: Code | None = None
+    product_name: Name = ""
+    category: PurchaseCategory | None = None  # None: the catalogue product's category
+    qty: Quantity
+    amount: Money
+    purchased_at: Day
     is_negotiated: bool = False
     is_hk_macau: bool = False
-    reason: str = ""
+    reason: Long = ""
 
 
 class AgreementOut(Schema):
@@ -153,8 +170,8 @@ class AgreementOut(Schema):
 
 
 class RecordIn(Schema):
-    distributor_code: str | None = None
-    signed_at: dt.date
+    distributor_code: Code | None = None
+    signed_at: Day
 
 
 class AlertOut(Schema):
@@ -176,9 +193,9 @@ class AlertOut(Schema):
 
 
 class ActIn(Schema):
-    action: str
-    note: str = ""
-    assignee: str | None = None
+    action: Word
+    note: Long = ""
+    assignee: Username | None = None
 
 
 class AuditOut(Schema):

@@ -1,6 +1,5 @@
 """API of supply-problem tickets."""
 
-from __future__ import annotations
 
 from typing import Any
 
@@ -11,13 +10,14 @@ from ninja.pagination import paginate
 from jicai.errors import CalendarError
 from jicai.web import clock
 from jicai.web.accounts.permissions import current, get_scoped
+from jicai.web.api.bounds import Page, PathId
 from jicai.web.api.lazy import Mapped
 from jicai.web.api.schemas import NoteIn, ReplyIn, TicketIn, TicketOut, VerifyIn
 from jicai.web.audit.record import Actor
 from jicai.web.reference.scoping import scoped_companies, scoped_products
 from jicai.web.tickets import services
 from jicai.web.tickets.deadlines import overdue, reply_due
-from jicai.web.tickets.models import Ticket
+from jicai.web.tickets.models import Ticket, TicketStatus
 from jicai.web.tickets.scoping import scoped_tickets
 
 router = Router()
@@ -43,8 +43,8 @@ def _get(request: HttpRequest, pk: int) -> Ticket:
 
 
 @router.get("", response=list[TicketOut])
-@paginate
-def tickets(request: HttpRequest, status: str | None = None) -> Any:
+@paginate(Page)
+def tickets(request: HttpRequest, status: TicketStatus | None = None) -> Any:
     items = scoped_tickets(current(request))
     if status:
         items = items.filter(status=status)
@@ -62,33 +62,33 @@ def report(request: HttpRequest, body: TicketIn) -> Status[dict[str, Any]]:
 
 
 @router.get("/{pk}", response=TicketOut)
-def ticket(request: HttpRequest, pk: int) -> dict[str, Any]:
+def ticket(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     return ticket_out(_get(request, pk))
 
 
 @router.post("/{pk}/reply", response=TicketOut)
-def reply(request: HttpRequest, pk: int, body: ReplyIn) -> dict[str, Any]:
+def reply(request: HttpRequest, pk: PathId, body: ReplyIn) -> dict[str, Any]:
     t = _get(request, pk)
     services.reply(Actor.of(request, via="api"), t, body.reply, body.committed_by)
     return ticket_out(t)
 
 
 @router.post("/{pk}/resolve", response=TicketOut)
-def resolve(request: HttpRequest, pk: int, body: NoteIn) -> dict[str, Any]:
+def resolve(request: HttpRequest, pk: PathId, body: NoteIn) -> dict[str, Any]:
     t = _get(request, pk)
     services.resolve(Actor.of(request, via="api"), t, body.note)
     return ticket_out(t)
 
 
 @router.post("/{pk}/escalate", response=TicketOut)
-def escalate(request: HttpRequest, pk: int, body: NoteIn) -> dict[str, Any]:
+def escalate(request: HttpRequest, pk: PathId, body: NoteIn) -> dict[str, Any]:
     t = _get(request, pk)
     services.escalate(Actor.of(request, via="api"), t, body.note)
     return ticket_out(t)
 
 
 @router.post("/{pk}/verify", response=TicketOut)
-def verify(request: HttpRequest, pk: int, body: VerifyIn) -> dict[str, Any]:
+def verify(request: HttpRequest, pk: PathId, body: VerifyIn) -> dict[str, Any]:
     t = _get(request, pk)
     services.verify(Actor.of(request, via="api"), t, body.start, body.end)
     return ticket_out(t)
