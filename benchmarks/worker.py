@@ -201,7 +201,9 @@ def task_monitor(a: dict[str, Any]) -> dict[str, Any]:
 
     def progress(msg: str, _i: int, _n: int) -> None:
         now = time.perf_counter()
-        if msg == "完成 / done":  # the runner concatenates and sorts every alert before "done"
+        # the runner concatenates and sorts every alert after the last rule, before the
+        # figures (or before "done" when it computes none)
+        if msg == "指标 / figures" or (msg == "完成 / done" and mark[1] != "指标 / figures"):
             mark[1] = f"{mark[1]} + concat and sort of all alerts"
         steps.append((str(mark[1]), now - float(mark[0])))
         print(f"step {mark[1]}: {now - float(mark[0]):.2f} s; next {msg}", flush=True)
@@ -220,6 +222,9 @@ def task_monitor(a: dict[str, Any]) -> dict[str, Any]:
         "alerts": r.alerts.num_rows, "progress_rows": r.progress.num_rows,
         "alerts_by_rule": {x.rule_id: x.alerts for x in r.rules if x.status == "ran"},
         "steps": steps,
+        # the figures of every scope and period (jicai.engine.measures), inside the run
+        "figures_seconds": sum(d for name, d in steps if name == "指标 / figures"),
+        "figures_rows": {k: t.num_rows for k, t in r.figures.items()},
     })
     if engine == "postgres":
         out["pg_backend_peak_mb"] = _vmhwm_mb(pg_info["backend_pid"])

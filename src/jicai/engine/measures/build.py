@@ -257,30 +257,23 @@ def figures_table(ctx: Context) -> pa.Table:
 def with_periods(ctx: Context, tables: list[pa.Table], sort: list[str],
                  schema: pa.Schema) -> pa.Table:
     """Add the period columns, cast to ``schema`` and sort (nulls first) by the period's
-    order, then ``sort``."""
+    order, then ``sort`` (the row key: unique, so the order is total)."""
     per = period_arrow(ctx.as_of)
-    order = {p: i for i, p in enumerate(per.column("period").to_pylist())}
-    info = {r["period"]: r for r in per.to_pylist()}
+    per = per.append_column("__order", pa.array(range(per.num_rows), pa.int64()))
     out = []
     for t in tables:
         if t.num_rows == 0:
             continue
-        ps = t.column("period").to_pylist()
         t = t.drop_columns([c for c in ("period_kind", "period_start", "period_end")
                             if c in t.column_names])
-        t = t.append_column("period_kind", pa.array([info[p]["period_kind"] for p in ps],
-                                                    pa.string()))
-        t = t.append_column("period_start", pa.array([info[p]["period_start"] for p in ps],
-                                                     pa.date32()))
-        t = t.append_column("period_end", pa.array([info[p]["period_end"] for p in ps],
-                                                   pa.date32()))
-        t = t.append_column("__order", pa.array([order[p] for p in ps], pa.int64()))
+        idx = pc.index_in(t.column("period"), value_set=per.column("period"))
+        for c in ("period_kind", "period_start", "period_end", "__order"):
+            t = t.append_column(c, pc.take(per.column(c), idx))
         out.append(t.select([*schema.names, "__order"]).cast(
             pa.schema([*schema, pa.field("__order", pa.int64())])))
     if not out:
         return schema.empty_table()
     t = pa.concat_tables(out)
     keys = ["__order", *(k for k in sort if k != "period")]
-    t = t.sort_by([(k, "ascending", "at_start") for k in keys]
-                  + [(c, "ascending", "at_start") for c in schema.names if c not in keys])
-    return t.drop_columns(["__order"])
+    t = t.sort_by([(k, "ascending", "at_start") for k in keys])
+    return t.drop_columns(["__order"]).combine_chunks()
