@@ -146,3 +146,28 @@ def _enums(node: Any) -> list[Any]:
     if isinstance(node, list):
         return [e for v in node for e in _enums(v)]
     return []
+
+
+def test_publishing_while_an_import_holds_the_lock_is_a_503(records: Records, world: World,
+                                                           settings: Any, tmp_path: Any) -> None:
+    import fcntl
+
+    from jicai.web.monitoring.models import Publication
+
+    settings.HOME = tmp_path
+    client = Client()
+    client.force_login(world.users["province"])
+    with (tmp_path / ".lock").open("w") as held:  # as an import holds it (store._locked)
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        response = client.post("/monitoring/publish/", HTTP_REFERER="http://evil.example/")
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "另一个导入正在写入" in page and "another import is writing" in page
+    assert "evil.example" not in page
+    failed = Publication.objects.get()
+    assert not failed.ok and "另一个导入正在写入" in failed.message
+    # once the import is done, the same button publishes
+    assert client.post("/monitoring/publish/").status_code == 302
+    assert Publication.objects.filter(ok=True).count() == 1

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # a busy (import running) or unreadable warehouse: a 503 page, not a 500
+    "jicai.web.busy.WarehouseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "jicai.web.urls"

@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 from django.db import transaction
 
-from jicai.errors import ContractError
+from jicai.errors import ContractError, WarehouseError
 from jicai.web.accounts.permissions import require
 from jicai.web.accounts.roles import Capability
 from jicai.web.agreements.models import Agreement, AgreementStatus
@@ -81,16 +81,21 @@ def publish(actor: Actor) -> Publication:
     tables = contract_tables()
     rows = {name: t.num_rows for name, t in tables.items()}
     publication = Publication(by=actor.user, rows=rows)
+    busy: WarehouseError | None = None
     try:
         if tables:
             bridge.import_tables(tables, user=actor.name)
         publication.ok = True
     except ContractError as exc:
         publication.message = "\n".join([exc.zh, *(str(p) for p in exc.problems[:50])])
+    except WarehouseError as exc:  # an import holds the lock, or the home is unreadable
+        busy, publication.message = exc, f"{exc.zh}\n{exc.en}"
     with transaction.atomic():
         publication.save()
         record(actor, "monitoring.publish", publication, before=None,
                after=snapshot(publication))
+    if busy is not None:
+        raise busy  # a 503 page (jicai.web.busy): nothing wrong with the records, try later
     if not publication.ok:
         raise WorkflowError(publication.message)
     return publication
