@@ -70,6 +70,8 @@ POST: dict[str, tuple[Args, frozenset[str]]] = {
     "filings:close": (lambda r: [r.window.pk], frozenset({"province"})),
     "filings:extend": (lambda r: [r.window.pk], frozenset({"province"})),
     "filings:reopen": (lambda r: [r.window.pk], frozenset({"province"})),
+    "filings:remind": (lambda r: [r.window.pk], frozenset({"province"})),
+    "accounts:notice_read": (lambda r: [999999], frozenset()),
     "filings:save": (lambda r: [r.filing.pk], frozenset({"hospital"})),
     "filings:letter": (lambda r: [r.filing.pk], frozenset({"hospital"})),
     "filings:submit": (lambda r: [r.filing.pk], frozenset({"hospital"})),

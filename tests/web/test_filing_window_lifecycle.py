@@ -94,3 +94,30 @@ def test_the_submit_button_follows_the_window(world: World, as_: Callable[[str],
     assert 'id="submit"' not in page
     window_page = as_("province").get(f"/filings/window/{window.pk}/", **ZH).content.decode()
     assert "已过截止日期" in window_page and 'id="extend"' in window_page
+
+
+def test_remind_those_who_have_not_filed(world: World, as_: Callable[[str], Client], at) -> None:
+    from jicai.web.accounts.models import Notice
+    from tests.web.records import fill_and_submit
+
+    at("2025-09-30 10:00")
+    window = open_drug(world)
+    fill_and_submit(world, h_a(window))  # H_A's own filing; its member H_A2's is still owed
+    province = as_("province")
+    r = province.post(f"/filings/window/{window.pk}/remind/", follow=True, **ZH)
+    # Filers with a draft: H_A (for H_A2), H_B, H_C, H_D — H_D has no account.
+    assert "已向 4 家医疗机构发送催报" in r.content.decode()
+    notified = sorted(Notice.objects.values_list("recipient__username", flat=True))
+    assert notified == ["hospital", "hospital_b", "hospital_c"]
+    member = window.filings.get(institution_id="H_A2")
+    assert Notice.objects.get(recipient__username="hospital").url == f"/filings/{member.pk}/"
+    event = AuditEvent.objects.get(action="filing.remind")
+    assert event.after == {"institutions": ["H_A", "H_B", "H_C", "H_D"], "users": 3}
+    home = as_("hospital_b").get("/", **ZH).content.decode()
+    assert "请于 2099-01-01 前提交" in home and "催报" in home
+    assert "请于" not in as_("member").get("/", **ZH).content.decode()  # the lead files for it
+    notice = Notice.objects.get(recipient__username="hospital_b")
+    assert as_("hospital_c").post(f"/accounts/notices/{notice.pk}/read/").status_code == 404
+    as_("hospital_b").post(f"/accounts/notices/{notice.pk}/read/")
+    assert "请于" not in as_("hospital_b").get("/", **ZH).content.decode()
+    assert as_("county_a").post(f"/filings/window/{window.pk}/remind/").status_code == 403

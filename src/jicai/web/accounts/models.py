@@ -68,3 +68,17 @@ class ApiToken(models.Model):
         except (cls.DoesNotExist, UnicodeEncodeError):
             return None
         return token.user if token.user.is_active else None
+
+
+class Notice(models.Model):
+    """An in-app notice to one user (催报 and the like); kept, marked read when dismissed."""
+
+    recipient = models.ForeignKey(User, models.CASCADE, related_name="notices")
+    sender = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    text = models.TextField(_("notice"))
+    url = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]

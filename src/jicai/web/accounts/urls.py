@@ -12,4 +12,5 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.users, name="users"),
     path("duties.json", views.duties_json, name="duties"),
+    path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
 ]

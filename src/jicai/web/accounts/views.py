@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +30,17 @@ def home(request: HttpRequest) -> HttpResponse:
     user = current(request)
     return render(request, "accounts/home.html",
                   {"todo": todo_for(user), "duties": duties_for(user),
+                   "notices": user.notices.filter(read_at__isnull=True)[:20],
                    "today_plus_2": clock.today() + dt.timedelta(days=2)})
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(current(request).notices, pk=pk)  # only one's own notices
+    notice.read_at = clock.now()
+    notice.save(update_fields=["read_at"])
+    return redirect("home")
 
 
 @login_required

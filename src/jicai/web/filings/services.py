@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jicai.web import clock
+from jicai.web.accounts.models import Notice, User
 from jicai.web.accounts.permissions import require
 from jicai.web.accounts.roles import Capability
 from jicai.web.audit.record import Actor, record, snapshot, tracked
@@ -131,6 +133,40 @@ def reopen_window(actor: Actor, window: FilingWindow, closes_on: dt.date, reason
         window.status = transition.next_status(window.status)
         window.closes_on = closes_on
         window.save()
+
+
+def remind(actor: Actor, window: FilingWindow) -> int:
+    """催报: a notice to every user of each institution that files and has not submitted.
+
+    Returns how many filing institutions were reminded; one audit event says whom.
+    """
+    _check_bureau(actor, window)
+    if window.status != WindowStatus.OPEN:
+        raise WorkflowError(_("The filing window is closed."))
+    drafts = DemandFiling.objects.filter(
+        window=window, status=FilingStatus.DRAFT,
+        institution__region__path__startswith=actor.user.region.path  # type: ignore[union-attr]
+    ).order_by("institution_id")
+    # filer → the first draft it owes (its own, or a consortium member's)
+    owed: dict[str, DemandFiling] = {}
+    for d in drafts:
+        owed.setdefault(d.filer_id, d)
+    filers = sorted(owed)
+    if not filers:
+        raise WorkflowError(_("Every institution has submitted: nobody to remind."))
+    text = _("Please submit your demand filing for %(batch)s by %(date)s (催报 by %(bureau)s).") \
+        % {"batch": window.batch, "date": window.closes_on.isoformat(),
+           "bureau": actor.user.region}  # type: ignore[union-attr]
+    with transaction.atomic():
+        recipients = list(User.objects.filter(institution_id__in=filers, is_active=True))
+        Notice.objects.bulk_create(Notice(
+            recipient=u, sender=actor.user, text=text,
+            url=reverse("filings:filing", args=[owed[str(u.institution_id)].pk]))
+            for u in recipients)
+        record(actor, "filing.remind", window, before=None,
+               after={"institutions": filers, "users": len(recipients)},
+               scope_path=window.region.path, note=text)
+    return len(filers)
 
 
 def _check_filer(actor: Actor, filing: DemandFiling) -> None:

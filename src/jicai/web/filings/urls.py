@@ -11,6 +11,7 @@ urlpatterns = [
     path("window/<int:pk>/close/", views.close_window, name="close"),
     path("window/<int:pk>/extend/", views.extend_window, name="extend"),
     path("window/<int:pk>/reopen/", views.reopen_window, name="reopen"),
+    path("window/<int:pk>/remind/", views.remind, name="remind"),
     path("window/<int:pk>/demand_filings.csv", views.export, name="export"),
     path("window/<int:pk>/total.csv", views.total, name="total"),
     path("<int:pk>/", views.filing, name="filing"),

@@ -28,6 +28,7 @@ from jicai.web.filings.scoping import scoped_filings, scoped_windows
 from jicai.web.filings.workflow import EDITABLE
 from jicai.web.reference.scoping import scoped_batches
 from jicai.web.tables import csv_response, table_csv_response
+from jicai.web.workflow import WorkflowError
 
 
 @login_required
@@ -77,6 +78,20 @@ def close_window(request: HttpRequest, pk: int) -> HttpResponse:
                           _("Filing is closed."), reverse("filings:window", args=[pk]))
     unsubmitted = scoped_filings(user).filter(window=win, status=FilingStatus.DRAFT).count()
     return render(request, "filings/close.html", {"window": win, "unsubmitted": unsubmitted})
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    win = get_scoped(scoped_windows(current(request)), pk=pk)
+    back = reverse("filings:window", args=[pk])
+    try:
+        n = services.remind(Actor.of(request), win)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Reminder sent to %(n)s institutions.") % {"n": n})
+    return redirect(back)
 
 
 def _new_closing(request: HttpRequest, pk: int, action: str) -> HttpResponse:
