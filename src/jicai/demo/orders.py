@@ -47,6 +47,15 @@ def chunks(day_counts: I64, size: int = CHUNK_LINES) -> list[tuple[int, int]]:
     return out
 
 
+def _exactly(rng: np.random.Generator, mask: np.ndarray, rate: float) -> np.ndarray:
+    """``rate`` of the lines in ``mask``, as exactly as a whole number allows (the rare
+    lapses of a chunk are a count, not a coin per line, so small provinces hold the rate)."""
+    pool = np.flatnonzero(mask)
+    out = np.zeros(len(mask), dtype=bool)
+    out[rng.choice(pool, size=min(len(pool), round(rate * len(pool))), replace=False)] = True
+    return out
+
+
 @dataclass
 class LineRates:
     unresponded: float
@@ -241,7 +250,7 @@ class Chunk:
         self.listing = m.listing_price(prod, self.day)
         price = self.listing.copy()
         checked = self.on & self.valid
-        self.over = checked & (rng.random(n) < self.rates.above_listing)
+        self.over = _exactly(rng, checked, self.rates.above_listing)
         raised = np.round(self.listing * rng.uniform(1.03, 1.3, n) / 100).astype(np.int64) * 100
         price = np.where(self.over, np.maximum(raised, self.listing + 100), price)
         # C4: an awarded product inside a window of its batch, above its award price.
@@ -249,13 +258,13 @@ class Chunk:
         in_window = np.zeros(n, dtype=bool)
         in_window[self.vb] = self.window >= 0
         self.awarded_in_window = checked & in_window & (self.award > 0)
-        self.over_award = self.awarded_in_window & ~self.over & (
-            rng.random(n) < self.rates.above_award)
+        self.over_award = _exactly(rng, self.awarded_in_window & ~self.over,
+                                   self.rates.above_award)
         above = np.round(self.award * rng.uniform(1.02, 1.2, n) / 100).astype(np.int64) * 100
         price = np.where(self.over_award, np.maximum(above, self.award + 100), price)
         # Off the platform a hospital pays at most the listing price, unless planted (C5).
         self.off_listed = ~self.on & self.valid & m.listing_listed(prod, self.day)
-        self.over_offline = self.off_listed & (rng.random(n) < self.rates.offline_above)
+        self.over_offline = _exactly(rng, self.off_listed, self.rates.offline_above)
         offline = np.floor(self.listing * rng.uniform(0.85, 1.0, n) / 100).astype(np.int64) * 100
         dearer = np.round(self.listing * rng.uniform(1.05, 1.4, n) / 100).astype(np.int64) * 100
         offline = np.where(self.over_offline, np.maximum(dearer, self.listing + 100), offline)

@@ -6,8 +6,10 @@ these codes and names, so the web app's demo accounts (``jicai serve --demo``,
 
 - :data:`HOSPITAL` (中州大学第一附属医院, the capital's tertiary hospital) and
   :data:`HOSPITAL_2` (河阳市第一人民医院, in another city): both order through
-  :data:`DISTRIBUTOR`, report traceability scans and prescriptions (H1–H3, K1
-  are planted at them among others), and take part in every batch they use.
+  :data:`DISTRIBUTOR`, report prescriptions (K1 is planted among their doctors
+  at the province's rate), take part in every batch they use and carry the
+  order, payment, filing and progress lapses of any big buyer. (Traceability
+  scans come from small institutions only: see ``trace.py``.)
 - :data:`MANUFACTURER` (a drug maker) wins in the first drug varieties of every
   drug batch; :data:`MANUFACTURER_2` (a device maker) wins in the consumable
   batches, and supply problems concentrate on it (T4: tickets from several
