@@ -47,9 +47,25 @@ def secret_key(home: Path) -> str:
         return key
     path = home / "web-secret-key"
     if path.exists():
+        path.chmod(0o600)  # a key from an older version may be readable by everyone
         return path.read_text(encoding="ascii").strip()
     home.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.write_text(key, encoding="ascii")
-    path.chmod(0o600)
+    # Created 0600 from the start: never readable by others, not even for a moment.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
     return key
+
+
+def private_file(path: Path) -> Path:
+    """``path`` made readable and writable by its owner only (0600), created empty if missing.
+
+    For the SQLite database: SQLite gives its ``-wal`` and ``-shm`` files the
+    database file's permissions, so they are private too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+    return path

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from jicai.web import dburl
-from jicai.web.env import env_bool, env_list, jicai_home, secret_key
+from jicai.web.env import env_bool, env_list, jicai_home, private_file, secret_key
 
 WEB_DIR = Path(__file__).resolve().parent
 HOME = jicai_home()
@@ -83,6 +83,9 @@ TEMPLATES = [
 ]
 
 _url = os.environ.get("DATABASE_URL")
+if not _url:
+    # The database holds password hashes, tokens' digests and the audit log: owner only.
+    private_file(HOME / "web.sqlite3")
 # SQLite for a threaded server: WAL lets readers go on while one writes, IMMEDIATE
 # transactions take the write lock up front (no "database is locked" half-way), and a
 # writer waits up to 20 s for another one instead of failing.
@@ -116,6 +119,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = HOME / "static"
 MEDIA_ROOT = HOME / "media"
+# Uploaded letters (承诺书) are for the bureau's eyes: owner-only files and folders.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
