@@ -69,3 +69,16 @@ def test_the_hospital_file_is_written_on_request_for_the_scope_only(world, home,
     assert as_("county_b").get("/dashboards/institution/H_A/report/").status_code == 404
     assert as_("hospital_b").get("/dashboards/institution/H_A/report/").status_code == 404
     assert as_("company").get("/dashboards/institution/H_A/report/").status_code == 403
+
+
+def test_the_distributor_sees_the_order_waiting_for_its_answer_with_the_clock(  # type: ignore[no-untyped-def]
+        world, home, as_, at) -> None:
+    at("2025-09-02 10:00")  # OL-1 was ordered 2025-09-01 09:00: 25 h ago, 23 h left
+    html = unescape(as_("distributor").get("/dashboards/company/").content.decode())
+    orders = html[html.index('id="orders"'):html.index("</table>", html.index('id="orders"'))]
+    assert "OL-1" in orders and "A县人民医院" in orders and "阿莫西林胶囊" in orders
+    assert "25.0" in orders and "剩余 23.0 小时" in orders
+    at("2025-09-04 10:00")
+    html = unescape(as_("distributor").get("/dashboards/company/").content.decode())
+    assert '<span class="overdue">' in html
+    assert "OL-1" not in as_("company2").get("/dashboards/company/").content.decode()

@@ -39,7 +39,7 @@ from jicai.web.dashboards.tables import (
     xlsx_response,
 )
 from jicai.web.monitoring import bridge
-from jicai.web.reference.models import Institution
+from jicai.web.reference.models import Institution, Product
 from jicai.web.reference.scoping import scoped_companies, scoped_products
 from jicai.web.tickets.scoping import scoped_tickets
 
@@ -58,21 +58,26 @@ def waiting_orders(company: str, products: list[str], *, limit: int | None = PAG
              "AND (distributor_code = ? OR list_contains(?, product_code))")
     params: list[Any] = [company, products]
     with duckdb.connect() as con:
-        total_row = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}", params).fetchone()
+        counted = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}", params).fetchall()
         sql = (f"SELECT order_line_id, institution_code, product_code, ordered_at, qty_packs, "
                f"amount FROM {rel} WHERE {where} ORDER BY ordered_at, order_line_id")
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         rows = con.sql(sql, params=params).to_arrow_table().to_pylist()
-    return rows, int(total_row[0]) if total_row else 0
+    return rows, int(counted[0][0]) if counted else 0
 
 
 def _clock(rows: list[dict[str, Any]]) -> None:
     """Hours since ordering (Beijing time, as the contract's timestamps are), against 48 h."""
     now = timezone.localtime(clock.now(), timezone.get_fixed_timezone(8 * 60)).replace(tzinfo=None)
+    # The rows are the company's own order lines: the names of their institutions and
+    # products are part of them (a distributor's own catalogue is not the products it ships).
     names = dict(Institution.objects.filter(
         code__in={r["institution_code"] for r in rows}).values_list("code", "name"))
+    products = {p.code: str(p) for p in Product.objects.filter(
+        code__in={r["product_code"] for r in rows})}
     for r in rows:
+        r["product_name"] = products.get(r["product_code"], r["product_code"])
         ordered: dt.datetime = r["ordered_at"]
         hours = (now - ordered).total_seconds() / 3600
         r["hours"] = hours
@@ -84,7 +89,7 @@ def _clock(rows: list[dict[str, Any]]) -> None:
 ORDER_COLUMNS = [
     Column("order_line_id", "订单明细编号", "Order line", sortable=False),
     Column("institution_name", "医疗机构", "Institution", sortable=False),
-    Column("product_code", "产品", "Product", sortable=False),
+    Column("product_name", "产品", "Product", sortable=False),
     Column("ordered_at", "下单时间", "Ordered at", sortable=False,
            show=lambda r: r["ordered_at"].strftime("%Y-%m-%d %H:%M")),
     Column("qty_packs", "采购数量", "Packs", "count", sortable=False),
@@ -102,14 +107,10 @@ def company(request: HttpRequest) -> HttpResponse:
     if wants_xlsx(request):
         rows, _total = waiting_orders(comp.code, list(products), limit=None)
         _clock(rows)
-        for r in rows:
-            r["product_code"] = products.get(r["product_code"], r["product_code"])
         return xlsx_response(f"{comp.name} · 待响应订单", ORDER_COLUMNS, rows,
                              f"{comp.name}-待响应订单.xlsx")
     rows, total = waiting_orders(comp.code, list(products), offset=(page - 1) * PAGE_SIZE)
     _clock(rows)
-    for r in rows:
-        r["product_name"] = products.get(r["product_code"], r["product_code"])
     files = runfiles.latest()
     own: list[dict[str, Any]] = []
     roles: list[dict[str, Any]] = []
@@ -124,7 +125,7 @@ def company(request: HttpRequest) -> HttpResponse:
         for role in sorted({r["role"] for r in own if r["role"]}):
             mine = [r for r in own if r["role"] == role]
             summary = next((r for r in mine if r["period"] == period), None)
-            roles.append({"role": role, "cards": _cards(summary), "trend": _trend(mine)})
+            roles.append({"role": role, "cards": _cards(summary, True), "trend": _trend(mine)})
     payments = scoped_alerts(user).filter(rule_id__in=PAYMENT_RULES)
     if files is not None:
         payments = payments.filter(run=files.run)

@@ -95,16 +95,48 @@ def _chosen(request: HttpRequest, periods: list[dict[str, Any]]) -> str | None:
     return ytd[0] if ytd else (names[0] if names else None)
 
 
-def _cards(row: dict[str, Any] | None) -> list[dict[str, Any]]:
+# The cards in groups, as a bureau reads them; an indicator in no group goes to the last.
+GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("进度", "Progress", ("agreed_units", "credited_units", "completion", "schedule", "gap",
+                        "status_zero_share", "status_behind_share", "status_normal_share",
+                        "status_over_share", "entry_rate")),
+    ("中选与非中选", "Winning and non-winning", (
+        "winning_unit_share", "winning_amount_share", "nonwinning_share",
+        "nonwinning_amount_share", "nonwinning_units", "nonwinning_amount", "excluded_units",
+        "nonwinning_over", "substitutes_bought")),
+    ("采购与配送", "Purchases and delivery", (
+        "lines", "amount", "online_rate_drug", "online_rate_hv", "response_48h_rate",
+        "delivery_rate", "timely_delivery_rate")),
+    ("回款", "Payment", ("payment_on_time_rate", "overdue_amount", "payment_days")),
+    ("备案与预警", "Filings and alerts", ()),
+)
+
+
+def _cards(row: dict[str, Any] | None, carried_only: bool = False) -> list[dict[str, Any]]:
+    """The row's indicators as cards, in groups: [{label, cards: [{id, label, text}]}].
+
+    ``carried_only``: leave out the indicators a scope does not carry (a company's or a
+    variety's row has no online rate); a region's NULL stays, shown "—" (no figure)."""
     if row is None:
         return []
-    return [{"id": ind.id, "label": ind.label, "text": indicator_column(ind).text(row)}
-            for ind in present(row) if not ind.id.endswith(("_num", "_den"))]
+    shown = [ind for ind in present(row) if not ind.id.endswith(("_num", "_den"))
+             and not (carried_only and row[ind.id] is None)]
+    placed = {i for _z, _e, ids in GROUPS for i in ids}
+    out = []
+    for zh, en, ids in GROUPS:
+        members = [ind for ind in shown if ind.id in ids] if ids else \
+            [ind for ind in shown if ind.id not in placed]
+        if members:
+            out.append({"label": en if _lang_en() else zh,
+                        "cards": [{"id": ind.id, "label": ind.label,
+                                   "text": indicator_column(ind).text(row)} for ind in members]})
+    return out
 
 
 def _trend(rows: list[dict[str, Any]]) -> dict[str, Any]:
     months = sorted((r for r in rows if r["period_kind"] == "month"), key=lambda r: r["period"])
-    inds = [by_id()[i] for i in TREND_IDS if i in by_id() and months and i in months[0]]
+    inds = [by_id()[i] for i in TREND_IDS if i in by_id() and months and i in months[0]
+            and any(r[i] is not None for r in months)]
     return {"months": [r["period"] for r in months],
             "series": [{"name": ind.label,
                         "data": [None if r[ind.id] is None else round(r[ind.id] * 100, 1)
@@ -393,5 +425,5 @@ def variety(request: HttpRequest, code: str) -> HttpResponse:
             crumbs = _institution_crumbs(user, inst)
     return render(request, "dashboards/execution/variety.html", {
         "variety_name": vname, "code": code, "region": reg, "files": files,
-        "periods": periods, "period": period, "cards": _cards(summary), "table": table,
-        "crumbs": [*crumbs, {"name": vname, "url": request.get_full_path()}]})
+        "periods": periods, "period": period, "cards": _cards(summary, True),
+        "table": table, "crumbs": [*crumbs, {"name": vname, "url": request.get_full_path()}]})

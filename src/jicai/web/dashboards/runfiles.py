@@ -107,8 +107,8 @@ class RunFiles:
             return 0
         with duckdb.connect() as con:
             row = con.execute(f"SELECT count(*) FROM read_parquet(?) WHERE {where.sql}",
-                              [str(self.path(name)), *where.params]).fetchone()
-        return int(row[0]) if row else 0
+                              [str(self.path(name)), *where.params]).fetchall()
+        return int(row[0][0]) if row else 0
 
     def periods(self) -> list[tuple[str, str]]:
         """The (period_kind, period) pairs of the run (the same for every scope)."""
