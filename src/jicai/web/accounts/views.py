@@ -23,6 +23,7 @@ from jicai.web.accounts.scoping import scoped_users
 from jicai.web.accounts.services import create_user
 from jicai.web.accounts.todo import todo_for
 from jicai.web.audit.record import Actor, record
+from jicai.web.paging import paged
 
 
 @login_required
@@ -91,6 +92,5 @@ def users(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.username})
             return redirect("accounts:users")
-    return render(request, "accounts/users.html",
-                  {"users": scoped_users(current(request)).order_by("username"),
-                   "form": form})
+    page = paged(request, scoped_users(current(request)).order_by("username"))
+    return render(request, "accounts/users.html", {"users": page, "page": page, "form": form})

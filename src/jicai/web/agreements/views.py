@@ -22,6 +22,7 @@ from jicai.web.agreements.forms import RecordForm
 from jicai.web.agreements.models import Agreement, AgreementStatus
 from jicai.web.agreements.scoping import scoped_agreements
 from jicai.web.audit.record import Actor, history
+from jicai.web.paging import named, paged
 
 _SIGNED = (AgreementStatus.RECORDED, AgreementStatus.CONFIRMED)
 
@@ -41,8 +42,15 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in AgreementStatus.values:
         items = items.filter(status=status)
+    q = request.GET.get("q", "")
+    items = named(items.select_related("batch", "institution", "company", "distributor"), q,
+                  "institution__name", "institution__code", "company__name",
+                  "distributor__name", "batch__name")
+    page = paged(request, items)
     return render(request, "agreements/list.html", {
-        "rows": [(a, _clock(a)) for a in items[:300]], "statuses": AgreementStatus.choices})
+        "rows": [(a, _clock(a)) for a in page], "page": page, "q": q,
+        "keep": [("status", status)] if status else [],
+        "statuses": AgreementStatus.choices})
 
 
 def _may_record(user: Any, a: Agreement) -> bool:

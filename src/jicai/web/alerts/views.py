@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,10 +18,12 @@ from jicai.web.accounts.roles import BUREAU_ROLES, Capability, can
 from jicai.web.accounts.scope import ancestor_paths
 from jicai.web.actions import run_action
 from jicai.web.alerts import services
-from jicai.web.alerts.delayed import delayed_lists
+from jicai.web.alerts.delayed import DELAY_RULES, delayed_lists
 from jicai.web.alerts.models import Alert, AlertStatus, Severity
 from jicai.web.alerts.scoping import latest_run, scoped_alerts, scoped_dispositions
 from jicai.web.audit.record import Actor
+from jicai.web.paging import paged
+from jicai.web.reference.models import Product, Region, Variety
 from jicai.web.tables import csv_response
 
 FILTERS = ("rule", "severity", "status", "region", "institution", "variety")
@@ -37,12 +39,20 @@ def _filtered(user: User, params: Any) -> QuerySet[Alert]:
         items = items.filter(severity=f["severity"])
     if f["status"]:
         items = items.filter(status=f["status"])
+    # Regions, institutions and varieties are looked up by name (or code), as an officer
+    # knows them.
     if f["region"]:
-        items = items.filter(institution__region__path__contains=f["region"] + "/")
+        regions = Region.objects.filter(Q(name__icontains=f["region"]) | Q(code=f["region"]))
+        cond = Q(pk__in=[])
+        for path in regions.values_list("path", flat=True)[:50]:
+            cond |= Q(institution__region__path__startswith=path)
+        items = items.filter(cond)
     if f["institution"]:
-        items = items.filter(institution_code=f["institution"])
+        items = items.filter(Q(institution__name__icontains=f["institution"])
+                             | Q(institution_code=f["institution"]))
     if f["variety"]:
-        items = items.filter(variety_code=f["variety"])
+        codes = Variety.objects.filter(Q(name__icontains=f["variety"]) | Q(code=f["variety"]))
+        items = items.filter(variety_code__in=codes.values_list("code", flat=True))
     if params.get("mine") and user.region is not None:
         items = items.filter(escalated_to=user.region) | items.filter(assigned_to=user)
     return items
@@ -53,8 +63,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = current(request)
     items = _filtered(user, request.GET)
     base = scoped_alerts(user).filter(run=latest_run())
+    page = paged(request, items.select_related("institution"))
     return render(request, "alerts/inbox.html", {
-        "run": latest_run(), "alerts": items[:300], "total": items.count(),
+        "run": latest_run(), "alerts": page, "page": page,
         "rules": base.values_list("rule_id", flat=True).distinct().order_by("rule_id"),
         "severities": Severity.choices, "statuses": AlertStatus.choices,
         "f": {k: request.GET.get(k, "") for k in FILTERS}})
@@ -115,4 +126,21 @@ def delayed(request: HttpRequest) -> HttpResponse:
             [d["code"], d["name"], a.ref, a.institution_code, a.institution or "",
              a.product_code, a.ordered_at, a.value, a.rule_id]
             for d in lists for a in d["alerts"]))
-    return render(request, "alerts/delayed.html", {"lists": lists, "run": latest_run()})
+    # On the page: one summary row per distributor, and the chosen distributor's orders
+    # paged (a province has thousands; the CSV above has them all).
+    alerts = scoped_alerts(current(request)).filter(run=latest_run(), rule_id__in=DELAY_RULES)
+    summary = list(alerts.values("distributor_id", "distributor__name").annotate(
+        n=Count("id"), escalated=Count("id", filter=Q(rule_id="order.escalation_24h")))
+        .order_by("-n", "distributor_id"))
+    chosen = request.GET.get("distributor")
+    page = None
+    if chosen is not None:
+        rows = alerts.filter(distributor_id=chosen or None).select_related("institution") \
+            .order_by("ordered_at", "ref")
+        page = paged(request, rows)
+        products = dict(Product.objects.filter(code__in=[a.product_code for a in page])
+                        .values_list("code", "generic_name"))
+        for a in page:
+            a.product_name = products.get(a.product_code, a.product_code)  # type: ignore[attr-defined]
+    return render(request, "alerts/delayed.html", {
+        "summary": summary, "chosen": chosen, "page": page, "run": latest_run()})

@@ -26,6 +26,7 @@ from jicai.web.filings.models import FilingStatus
 from jicai.web.filings.rules import rules_for
 from jicai.web.filings.scoping import scoped_filings, scoped_windows
 from jicai.web.filings.workflow import EDITABLE
+from jicai.web.paging import named, paged
 from jicai.web.reference.scoping import scoped_batches
 from jicai.web.tables import csv_response, table_csv_response
 from jicai.web.workflow import WorkflowError
@@ -131,8 +132,13 @@ def window(request: HttpRequest, pk: int) -> HttpResponse:
     counts = dict(scoped_filings(user).filter(window=win)
                   .values_list("status").annotate(n=Count("id")))
     level = OFFICER_LEVEL.get(user.role)
+    q = request.GET.get("q", "")
+    filings = named(filings.select_related("institution__region", "filer"), q,
+                    "institution__name", "institution__code", "institution__region__name")
+    page = paged(request, filings)
     return render(request, "filings/window.html", {
-        "window": win, "filings": filings[:500], "total": filings.count(),
+        "window": win, "filings": page, "page": page, "q": q,
+        "keep": [("status", status)] if status else [],
         "counts": [(s, label, counts.get(s, 0)) for s, label in FilingStatus.choices],
         "status": status, "my_level": level,
         "can_export": can(user, Capability.EXPORT_DEMAND),
@@ -229,7 +235,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     require(user, Capability.REVIEW_DEMAND)
     items = scoped_filings(user).filter(status=FilingStatus.IN_REVIEW,
                                         review_level=OFFICER_LEVEL.get(user.role, ""))
-    return render(request, "filings/queue.html", {"filings": items[:500]})
+    page = paged(request, items.select_related("institution", "window__batch"))
+    return render(request, "filings/queue.html", {"filings": page, "page": page})
 
 
 @login_required

@@ -17,6 +17,7 @@ from jicai.web.accounts.permissions import current, get_scoped, require, require
 from jicai.web.accounts.roles import Capability, ScopeKind, can
 from jicai.web.actions import run_action
 from jicai.web.audit.record import Actor, history
+from jicai.web.paging import named, paged
 from jicai.web.purchases import services
 from jicai.web.purchases.forms import PurchaseForm
 from jicai.web.purchases.models import OffPlatformPurchase
@@ -36,9 +37,13 @@ def _clock(p: OffPlatformPurchase) -> dict[str, Any]:
 def purchase_list(request: HttpRequest) -> HttpResponse:
     user = current(request)
     require_scope(user, ScopeKind.REGION, ScopeKind.INSTITUTION)
-    rows = [(p, _clock(p)) for p in scoped_purchases(user)[:300]]
+    q = request.GET.get("q", "")
+    items = named(scoped_purchases(user).select_related("institution"), q, "product_name",
+                  "product__code", "institution__name")
+    page = paged(request, items)
     return render(request, "purchases/list.html", {
-        "rows": rows, "can_register": can(user, Capability.REGISTER_PURCHASE)})
+        "rows": [(p, _clock(p)) for p in page], "page": page, "q": q, "keep": [],
+        "can_register": can(user, Capability.REGISTER_PURCHASE)})
 
 
 @login_required

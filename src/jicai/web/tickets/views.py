@@ -18,6 +18,7 @@ from jicai.web.accounts.permissions import current, get_scoped, require
 from jicai.web.accounts.roles import Capability, can
 from jicai.web.actions import keep_draft, run_action, take_draft
 from jicai.web.audit.record import Actor, history
+from jicai.web.paging import named, paged
 from jicai.web.reference.models import Product
 from jicai.web.tickets import services
 from jicai.web.tickets.deadlines import clocks, local_date
@@ -47,11 +48,22 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(status=status)
     if request.GET.get("escalated") and user.region is not None:
         items = items.filter(escalated_to=user.region)
-    rows = [(t, _clocks(t)) for t in items[:300]]
+    q = request.GET.get("q", "")
+    items = named(items.select_related("institution", "product", "company", "escalated_to"), q,
+                  "institution__name", "product__generic_name", "product__code",
+                  "company__name")
     if request.GET.get("overdue"):
-        rows = [(t, c) for t, c in rows if c.get("overdue")]
+        # Overdue is a working-day clock of the official calendar, not a column: it is
+        # worked out for the open tickets (a few hundred at most), then paged.
+        open_ = items.exclude(status=TicketStatus.RESOLVED)
+        page = paged(request, [t for t in open_ if _clocks(t).get("overdue")])
+    else:
+        page = paged(request, items)
+    rows = [(t, _clocks(t)) for t in page]
+    keep = [(k, request.GET[k]) for k in ("status", "overdue", "escalated") if request.GET.get(k)]
     return render(request, "tickets/list.html", {
-        "rows": rows, "status": status, "statuses": TicketStatus.choices,
+        "rows": rows, "page": page, "q": q, "keep": keep,
+        "status": status, "statuses": TicketStatus.choices,
         "can_report": can(user, Capability.REPORT_TICKET)})
 
 
