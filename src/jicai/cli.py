@@ -274,6 +274,12 @@ def demo(lines: str, seed: int, work: Path, fmt: str, profiles: tuple[str, ...],
     console.print("埋设数按 rules.md 默认阈值计；赣州 demand.below_history 的比例为 0.8，只计低于历史 80% 的报量。\n"
                   "Planted counts use the rules.md defaults; ganzhou's demand ratio is 0.8, so it "
                   "flags only filings below 80 % of history.")
+    from jicai.reports.jobs import documents_for_run  # 一院一档, 通报, 年度报告, 考核表
+
+    with console.status("生成文件 / writing the documents …"):
+        docs = documents_for_run(home, outs / load_profile(chosen[0]).id, work / "reports")
+    console.print(f"文件（{load_profile(chosen[0]).name}）：一院一档、季度通报、年度报告、考核表 "
+                  f"{len(docs):,} 个 → {work / 'reports'}")
     console.print(f"完成，用时 {time.perf_counter() - started:.1f} s。打开 {outs}/*/monitor.xlsx 查看；"
                   f"done in {time.perf_counter() - started:.1f} s")
     if serve:

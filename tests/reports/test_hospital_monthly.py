@@ -212,3 +212,19 @@ def test_refusals_name_the_problem(province: Province, tmp_path: Path) -> None:
     with pytest.raises(JicaiError, match="YYYY-MM"):
         jobs.hospital_monthly(province.home, None, "henan", tmp_path, month="2025/11",
                               run_dir=province.runs["henan"])
+
+
+def test_worker_processes_write_the_same_bytes(province: Province, written: Path,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from jicai.reports import hospital
+
+    monkeypatch.setattr(hospital, "PARALLEL_FROM", 0)
+    county = str(_month_rows(province, "institution")[_busiest(province)]["region_code"])
+    jobs.hospital_monthly(province.home, None, "henan", tmp_path, month=MONTH, region=county,
+                          run_dir=province.runs["henan"], workers=2)
+    got = sorted((tmp_path / f"一院一档-{MONTH}").glob("*.xlsx"))
+    books = [p for p in got if p.name != "index.xlsx"]
+    assert len(books) > 1
+    for p in books:
+        assert p.read_bytes() == (written / p.name).read_bytes(), p.name

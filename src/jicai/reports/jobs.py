@@ -77,7 +77,7 @@ def prepare(home: Path | None, as_of: date | None, profile: str, out: Path,
 def hospital_monthly(home: Path | None, as_of: date | None, profile: str, out: Path, *,
                      month: str | None = None, institution: str | None = None,
                      region: str | None = None, pdf: bool = False, run_dir: Path | None = None,
-                     progress: Progress | None = None) -> list[Path]:
+                     progress: Progress | None = None, workers: int | None = None) -> list[Path]:
     from jicai.reports import hospital
     from jicai.reports.purchases import purchases
 
@@ -92,7 +92,7 @@ def hospital_monthly(home: Path | None, as_of: date | None, profile: str, out: P
     folder = out / f"一院一档-{p.period.code}"
     books, paths = hospital.write_all(
         p.run, p.period, bought, folder, institution=institution, region=region,
-        step=lambda i, n: report("一院一档 / workbooks", i, n))
+        step=lambda i, n: report("一院一档 / workbooks", i, n), workers=workers)
     if pdf:
         with tempfile.TemporaryDirectory(prefix="jicai-typst-") as work:
             paths += hospital.write_pdfs(books, p.run, p.period, folder, Path(work),
@@ -140,3 +140,22 @@ def assessment(home: Path | None, as_of: date | None, profile: str, out: Path, *
     p = prepare(home, as_of, profile, out, run_dir, period_of, progress)
     (progress or _quiet)("考核表 / assessment", 0, 1)
     return [assessment_book.write(p.run, p.period, out, region)]
+
+
+def documents_for_run(home: Path | None, run_dir: Path, out: Path,
+                      progress: Progress | None = None) -> list[Path]:
+    """Every document for the month, quarter and year of one run (the demo's step): the
+    一院一档 files of its month, the circular of its quarter, the annual report of its
+    year and the assessment, all as of the run's day."""
+    info = json.loads((run_dir / "run.json").read_text("utf-8"))
+    day = date.fromisoformat(info["as_of"])
+    source = str(info.get("profile_source") or info["profile"])
+    profile = source.removeprefix("builtin:")
+    paths = hospital_monthly(home, None, profile, out, month=f"{day.year}-{day.month:02d}",
+                             run_dir=run_dir, progress=progress)
+    paths += circular(home, None, profile, out, quarter=f"{day.year}Q{(day.month - 1) // 3 + 1}",
+                      run_dir=run_dir, progress=progress)
+    paths += annual(home, None, profile, out, year=str(day.year), run_dir=run_dir,
+                    progress=progress)
+    paths += assessment(home, None, profile, out, run_dir=run_dir, progress=progress)
+    return paths
