@@ -1,4 +1,4 @@
-"""The synthetic province: contract-v1 files for a whole province-year, with planted lapses.
+"""The synthetic province: contract-v1.1 files for a whole province-year, with planted lapses.
 
 >>> summary = generate(Path("demo"), lines="tiny")                     # doctest: +SKIP
 >>> summary.rows["orders"], summary.planted["order.unresponded_48h"].count  # doctest: +SKIP
@@ -12,6 +12,13 @@ rules distinguish (see ``catalogue.BATCHES``): national, alliance and provincial
 drugs and consumables; a cycle that ended before ``as_of`` (assessment, P2), cycles
 running at ``as_of`` (P1), one begun less than two months before (no entry check
 yet), and a batch in its second cycle year.
+
+Contract v1.1's tables come too: ``substitutes`` (the ordinary drugs of a VBP
+variety's ATC class, ``substitutes.py``), ``trace_scans`` (the institutions that
+report traceability — a sample sized to the order lines, ``trace.py``) and
+``prescriptions`` (the persona hospitals and a few others, ``prescriptions.py``).
+Five fixed personas — two hospitals, two manufacturers, a pure distributor — are
+in every province, with the same codes (``personas.py``).
 
 Lapses are planted at the rates in :data:`RATES`; everything else is clean. The
 returned :class:`~jicai.demo.summary.DemoSummary` lists, per rule id, the alerts

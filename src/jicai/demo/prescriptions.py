@@ -21,7 +21,7 @@ import pyarrow as pa
 from jicai.demo import catalogue as cat
 from jicai.demo import personas
 from jicai.demo import tables as tb
-from jicai.demo.days import DAY, HOUR, day_no
+from jicai.demo.days import DAY, HOUR
 from jicai.demo.market import NEVER, Market
 from jicai.demo.products import BACKUP, WINNING
 from jicai.demo.summary import CaseLog
@@ -59,95 +59,80 @@ def make_prescriptions(m: Market, rng: np.random.Generator, rates: dict[str, flo
                and ((m.start[k] <= m.as_of) & (m.end[k] >= m.as_of) & (m.start[k] != NEVER)).any()]
     weights = p.weight[chosen] / p.weight[chosen].sum()
     per_inst = np.maximum(1, np.round(budget * weights)).astype(np.int64)
-    first_day = m.as_of - DAYS + 1
-    cols: dict[str, list[object]] = {n: [] for n in (
-        "institution_code", "department", "doctor_code", "product", "at", "units", "planted")}
-    doctors: list[tuple[int, str, int]] = []  # (inst, doctor code, variety k)
+    # doctors: each prescribes one variety at one hospital (2–4 per variety and hospital)
+    d_inst: list[int] = []
+    d_k: list[int] = []
+    d_code: list[str] = []
     for i in chosen:
         serial = 0
         for k in running:
-            for _ in range(int(rng.integers(2, 5))):  # doctors prescribing the variety
+            for _ in range(int(rng.integers(2, 5))):
                 serial += 1
-                doctors.append((i, f"YS{p.inst_code[i][1:]}{serial:03d}", k))
-    planted = set(rng.choice(len(doctors), size=min(len(doctors), max(1, round(
-        rates["prescriber.nonwinning_high"] * len(doctors)))), replace=False).tolist())
-    by_inst: dict[int, list[int]] = {}
-    for d, (i, _code, _k) in enumerate(doctors):
-        by_inst.setdefault(i, []).append(d)
-    for i, lines in zip(chosen, per_inst.tolist(), strict=True):
-        mine = by_inst.get(i, [])
-        if not mine:
-            continue
-        picks = rng.choice(mine, size=lines)
-        for d in picks.tolist():
-            _i, code, k = doctors[d]
-            item = c.varieties[m.vbp[k]].item
-            heavy = d in planted
-            u = rng.random()
-            nw = m.nonwinning[k]
-            if nw and u < (rng.uniform(0.6, 0.95) if heavy else 0.05):
-                q = nw[int(rng.integers(len(nw)))]
-            elif m.backup[k] and u > 0.97:
-                q = m.backup[k][int(rng.integers(len(m.backup[k])))]
-            else:
-                q = m.winning[k][int(rng.integers(len(m.winning[k])))]
-            cols["institution_code"].append(p.inst_code[i])
-            cols["department"].append(department_of(item.cls))
-            cols["doctor_code"].append(code)
-            cols["product"].append(q)
-            day = int(rng.integers(first_day, m.as_of + 1))
-            cols["at"].append(day * DAY + 8 * HOUR + int(rng.integers(0, 10 * HOUR)))
-            cols["units"].append(int(m.upp[q]) * int(rng.integers(1, 4)))
-            cols["planted"].append(heavy)
-    at = np.asarray(cols["at"], dtype=np.int64)
+                d_inst.append(i)
+                d_k.append(k)
+                d_code.append(f"YS{p.inst_code[i][1:]}{serial:03d}")
+    n_doc = len(d_code)
+    doc_inst, doc_k = np.asarray(d_inst, np.int64), np.asarray(d_k, np.int64)
+    heavy = np.zeros(n_doc, dtype=bool)
+    heavy[rng.choice(n_doc, size=min(n_doc, max(1, round(
+        rates["prescriber.nonwinning_high"] * n_doc))), replace=False)] = True
+    nw_share = np.where(heavy, rng.uniform(0.6, 0.95, n_doc), 0.05)
+    # lines: a doctor of the hospital, a product, a day of the last DAYS days, 1–3 packs
+    doctor = np.concatenate([rng.choice(np.flatnonzero(doc_inst == i), size=int(n))
+                             for i, n in zip(chosen, per_inst.tolist(), strict=True)])
+    n = len(doctor)
+    k = doc_k[doctor]
+    u, u2 = rng.random(n), rng.random(n)
+    prod = m.win_table.choose(k, u2)
+    backup = m.has_bk[k] & (u > 0.97)
+    prod[backup] = m.bk_table.choose(k[backup], u2[backup])
+    nonwinning = m.has_nw[k] & (u < nw_share[doctor])
+    prod[nonwinning] = m.nw_table.choose(k[nonwinning], u2[nonwinning])
+    day = rng.integers(m.as_of - DAYS + 1, m.as_of + 1, n)
+    at = day * DAY + 8 * HOUR + rng.integers(0, 10 * HOUR, n)
+    units = m.upp[prod] * rng.integers(1, 4, n)
     order = np.argsort(at, kind="stable")
-    prod = np.asarray(cols["product"], dtype=np.int64)[order]
-    n = len(order)
+    doctor, prod, at, units = doctor[order], prod[order], at[order], units[order]
+    departments = [department_of(c.varieties[m.vbp[x]].item.cls) for x in d_k]
     table = tb.table("prescriptions", {
         "prescription_line_id": tb.prefixed("CF", np.arange(1, n + 1, dtype=np.int64), 12),
-        "institution_code": [cols["institution_code"][j] for j in order],
-        "department": [cols["department"][j] for j in order],
-        "doctor_code": [cols["doctor_code"][j] for j in order],
+        "institution_code": tb.pick(pa.array(p.inst_code), doc_inst[doctor]),
+        "department": tb.pick(pa.array(departments, pa.string()), doctor),
+        "doctor_code": tb.pick(pa.array(d_code, pa.string()), doctor),
         "product_code": tb.pick(pa.array(c.code), prod),
-        "prescribed_at": tb.stamps(at[order]),
-        "units": tb.ints(np.asarray(cols["units"], dtype=np.int64)[order]),
+        "prescribed_at": tb.stamps(at),
+        "units": tb.ints(units),
     })
-    return table, _k1(m, doctors, planted, table, rates, len(doctors))
-
-
-def _k1(m: Market, doctors: list[tuple[int, str, int]], planted: set[int], table: pa.Table,
-        rates: dict[str, float], population: int) -> CaseLog:
-    """K1 per (batch, cycle in execution, institution, doctor, variety), as written."""
-    c = m.c
     log = CaseLog("prescriber.nonwinning_high", ("batch_code", "cycle_no", "institution_code",
                                                  "ref", "variety_code"),
                   rates["prescriber.nonwinning_high"],
                   note="value = share of units that are high-priced non-winning products")
-    log.population = population
-    code_of = {code: q for q, code in enumerate(c.code)}
-    price_now = m.listing_price(np.arange(c.n_products, dtype=np.int64),
-                                np.full(c.n_products, m.as_of, dtype=np.int64))
-    designed = {(m.p.inst_code[i], code, k) for d, (i, code, k) in enumerate(doctors)
-                if d in planted}
-    sums: dict[tuple[str, int, str, str, int], list[int]] = {}
-    for row in table.to_pylist():
-        q = code_of[row["product_code"]]
-        k = int(m.vbp_of_var[c.variety[q]])
-        d = day_no(row["prescribed_at"].date())
-        for slot in (0, 1):
-            start, end = int(m.start[k, slot]), int(m.end[k, slot])
-            if start == NEVER or not (start <= m.as_of <= end) or not (start <= d <= end):
-                continue
-            batch = cat.BATCHES[c.varieties[m.vbp[k]].batch].code
-            key = (batch, slot + 1, row["institution_code"], row["doctor_code"], k)
-            got = sums.setdefault(key, [0, 0])
-            got[0] += row["units"]
-            awarded = c.role[q] in (WINNING, BACKUP)
-            dear = int(price_now[q]) * int(m.low_upp[k]) > int(m.low_price[k]) * int(m.upp[q])
-            if not awarded and dear:
-                got[1] += row["units"]
-    for (batch, cycle, inst, doctor, k), (total, high) in sorted(sums.items()):
-        if high >= K1_MIN_UNITS and high / total > K1_THRESHOLD + 1e-9:
-            log.add((batch, cycle, inst, doctor, c.varieties[m.vbp[k]].code), high / total,
-                    (inst, doctor, k) in designed)
-    return log
+    log.population = n_doc
+    _k1(m, log, doctor, prod, at // DAY, units, doc_inst, doc_k, d_code, heavy)
+    return table, log
+
+
+def _k1(m: Market, log: CaseLog, doctor: np.ndarray, prod: np.ndarray, day: np.ndarray,
+        units: np.ndarray, doc_inst: np.ndarray, doc_k: np.ndarray, d_code: list[str],
+        heavy: np.ndarray) -> None:
+    """K1 per (batch, cycle in execution, institution, doctor, variety), as written: a doctor
+    prescribes one variety, so the doctor is the key."""
+    c = m.c
+    n_doc = len(d_code)
+    k = doc_k[doctor]
+    # the cycle of the variety in execution at as_of (there is one: ``running`` above)
+    slot = np.where((m.start[k, 1] <= m.as_of) & (m.as_of <= m.end[k, 1]), 1, 0)
+    inside = (day >= m.start[k, slot]) & (day <= np.minimum(m.end[k, slot], m.as_of))
+    price_now = m.listing_price(prod, np.full(len(prod), m.as_of, dtype=np.int64))
+    role = m.role[prod]
+    dear = price_now * m.low_upp[k] > m.low_price[k] * m.upp[prod]
+    high = inside & (role != WINNING) & (role != BACKUP) & dear
+    total = np.bincount(doctor[inside], units[inside], n_doc)
+    got = np.bincount(doctor[high], units[high], n_doc)
+    for d in np.flatnonzero((got >= K1_MIN_UNITS) & (got / np.maximum(total, 1) > K1_THRESHOLD
+                                                       + 1e-9)).tolist():
+        kk = int(doc_k[d])
+        s = 1 if m.start[kk, 1] <= m.as_of <= m.end[kk, 1] else 0
+        batch = cat.BATCHES[c.varieties[m.vbp[kk]].batch].code
+        log.add((batch, s + 1, m.p.inst_code[int(doc_inst[d])], d_code[d],
+                 c.varieties[m.vbp[kk]].code), float(got[d] / total[d]), bool(heavy[d]))
