@@ -42,11 +42,10 @@ FILES = {"monitor.xlsx": XLSX, "progress.csv": "text/csv; charset=utf-8",
 FIGURE_FILES = ("figures", "cycles", "alerts", "rankings")
 
 
-def downloads_for(user: User) -> list[dict[str, str]]:
+def downloads_for(user: User, files: RunFiles | None) -> list[dict[str, str]]:
     """The run files the user may download (for the pages' download buttons)."""
     from django.urls import reverse
 
-    files = runfiles.latest()
     if files is None or _kind_ok(user) is False:
         return []
     return [{"name": n, "url": reverse("dashboards:download", args=[n])}

@@ -150,9 +150,10 @@ def _table(request: HttpRequest, files: RunFiles, name: str, where: Where,
     order: list[str | tuple[str, bool]] = [(sorting.key, sorting.descending)]
     order += [k for k in tiebreak if k != sorting.key]
     page = page_number(request, prefix)
-    total = files.count(name, where)
-    page = min(page, max(1, -(-total // PAGE_SIZE)))
-    rows = files.rows(name, where, order=order, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows, total = files.page(name, where, order, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    if not rows and total:  # past the last page: show the last one
+        page = max(1, -(-total // PAGE_SIZE))
+        rows, total = files.page(name, where, order, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return Table(columns, rows, total, page, sorting, request, prefix)
 
 
@@ -248,7 +249,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dashboards/execution/region.html", {
         "region": reg, "files": files, "periods": periods, "period": period,
         "cards": _cards(summary), "trend": _trend(own), "table": table, "vtable": vtable,
-        "crumbs": _crumbs(user, reg), "downloads": downloads_for(user)})
+        "crumbs": _crumbs(user, reg), "downloads": downloads_for(user, files)})
 
 
 def _notes(files: RunFiles, period: str | None) -> list[str]:

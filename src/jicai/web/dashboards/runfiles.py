@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,27 @@ def among(column: str, values: Sequence[Any]) -> Where:
     return Where(f'"{column}" IN ({", ".join("?" * len(values))})', tuple(values))
 
 
-@dataclass(frozen=True)
-class RunFiles:
-    """One run's output folder."""
+@lru_cache(maxsize=64)
+def _schema(path: str, mtime_ns: int) -> tuple[str, ...]:
+    """The column names of a Parquet file (read once per file version)."""
+    import pyarrow.parquet as pq
 
-    run: MonitorRun
-    folder: Path
+    return tuple(pq.read_schema(path).names)
+
+
+class RunFiles:
+    """One run's output folder; the queries of one request share one DuckDB connection."""
+
+    def __init__(self, run: MonitorRun, folder: Path) -> None:
+        self.run = run
+        self.folder = folder
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def _db(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = duckdb.connect()
+            self._con.execute("SET threads = 2")
+        return self._con
 
     def path(self, name: str) -> Path:
         return self.folder / name
@@ -72,21 +88,22 @@ class RunFiles:
         return self.path(name).is_file()
 
     def columns(self, name: str) -> list[str]:
-        if not self.has(name):
+        path = self.path(name)
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
             return []
-        import pyarrow.parquet as pq
-
-        return list(pq.read_schema(self.path(name)).names)
+        return list(_schema(str(path), mtime))
 
     def select(self, name: str, where: Where = TRUE, *,
                order: Sequence[str | tuple[str, bool]] = (), limit: int | None = None,
                offset: int = 0, columns: Sequence[str] | None = None) -> pa.Table:
         """Rows of ``name`` matching ``where``, ordered by ``order`` (column names of the
         file, checked; ``(name, True)`` for descending; NULL — no figure — always last)."""
-        if not self.has(name):
+        known = set(self.columns(name))
+        if not known:
             return pa.table({})
         keys = [(o, False) if isinstance(o, str) else o for o in order]
-        known = set(self.columns(name))
         for col in (*(k for k, _d in keys), *(columns or ())):
             if col not in known:
                 raise KeyError(col)
@@ -99,24 +116,44 @@ class RunFiles:
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        with duckdb.connect() as con:
-            return con.sql(sql, params=params).to_arrow_table()
+        return self._db().sql(sql, params=params).to_arrow_table()
+
+    def page(self, name: str, where: Where, order: Sequence[str | tuple[str, bool]],
+             limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        """One page of rows and the number of all matching rows, in one query."""
+        known = set(self.columns(name))
+        if not known:
+            return [], 0
+        keys = [(o, False) if isinstance(o, str) else o for o in order]
+        for col, _d in keys:
+            if col not in known:
+                raise KeyError(col)
+        sql = (f'SELECT *, count(*) OVER () AS "__total" FROM read_parquet(?) '
+               f"WHERE {where.sql}")
+        if keys:
+            sql += " ORDER BY " + ", ".join(
+                f'"{c}" {"DESC" if d else "ASC"} NULLS LAST' for c, d in keys)
+        sql += " LIMIT ? OFFSET ?"
+        params = [str(self.path(name)), *where.params, limit, offset]
+        rows = self._db().sql(sql, params=params).to_arrow_table().to_pylist()
+        if not rows:
+            return [], self.count(name, where) if offset else 0
+        return rows, int(rows[0]["__total"])
 
     def count(self, name: str, where: Where = TRUE) -> int:
-        if not self.has(name):
+        if not self.columns(name):
             return 0
-        with duckdb.connect() as con:
-            row = con.execute(f"SELECT count(*) FROM read_parquet(?) WHERE {where.sql}",
-                              [str(self.path(name)), *where.params]).fetchall()
+        row = self._db().execute(f"SELECT count(*) FROM read_parquet(?) WHERE {where.sql}",
+                                 [str(self.path(name)), *where.params]).fetchall()
         return int(row[0][0]) if row else 0
 
     def periods(self) -> list[tuple[str, str]]:
         """The (period_kind, period) pairs of the run (the same for every scope)."""
         if not self.has(FIGURES):
             return []
-        with duckdb.connect() as con:
-            got = con.execute("SELECT DISTINCT period_kind, period FROM read_parquet(?)",
-                              [str(self.path(FIGURES))]).fetchall()
+        got = self._db().execute(
+            "SELECT DISTINCT period_kind, period FROM read_parquet(?) WHERE scope = 'province'",
+            [str(self.path(FIGURES))]).fetchall()
         return [(str(k), str(p)) for k, p in got]
 
     def rows(self, name: str, where: Where = TRUE, **kw: Any) -> list[dict[str, Any]]:
