@@ -333,6 +333,23 @@ def measure_size(size: str, a: argparse.Namespace, say: Any, report: dict[str, A
                 save()
                 if not r.get("ok"):
                     break
+    # 4. the documents and the web pages over a run folder (benchmarks/documents.py and
+    #    benchmarks/web_pages.py, where they exist), at the sizes of --engines-at
+    if size in a.engines_at.split(","):
+        doc_dir = RESULTS / "documents" / size
+        if (HERE / "documents.py").exists() and wanted("documents"):
+            say("  documents: 一院一档 of every institution and the circular …")
+            r = run_worker("documents", {"home": str(home), "out": str(doc_dir)},
+                           f"{size}-documents", timeout=a.engine_timeout)
+            entry["documents"] = r
+            save()
+        if (HERE / "web_pages.py").exists() and wanted("web_pages") \
+                and (doc_dir / "run" / "run.json").exists():
+            say("  web pages: server time of the execution pages …")
+            r = run_worker("web_pages", {"home": str(home), "run_dir": str(doc_dir / "run")},
+                           f"{size}-web_pages", timeout=a.engine_timeout)
+            entry["web_pages"] = r
+            save()
     entry["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     save()
 
@@ -492,6 +509,20 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
             f"+{share:.1%} ({fig:.2f} s on {rest:.2f} s, fastest run)", share <= lim,
             "" if share <= lim else f"{share / lim:.2f}× the allowance "
             f"({fig - lim * rest:.2f} s too slow)")
+    # documents and pages (issue 7, item 5)
+    for e in sizes:
+        d = e.get("documents", {})
+        if d.get("ok"):
+            for key, lim, label in (("hospital_monthly_s", 60.0, "一院一档 of every institution"),
+                                    ("circular_s", 20.0, "the quarterly circular")):
+                v = float(d[key])
+                add(f"{label} ≤ {lim:.0f} s ({e['size']})", f"{v:.1f} s", v <= lim,
+                    "" if v <= lim else f"{v / lim:.1f}× the target ({v - lim:.0f} s over)")
+        w = e.get("web_pages", {})
+        if w.get("ok"):
+            for page, ms in sorted(w.get("pages_ms", {}).items()):
+                add(f"page {page} ≤ 300 ms server time ({e['size']})", f"{ms:.0f} ms",
+                    ms <= 300, "" if ms <= 300 else f"{ms / 300:.1f}× the target")
     # memory flat
     mon = [e for e in sizes if e.get("monitor", {}).get("ok") and e["lines"] >= 1_000_000]
     if len(mon) >= 2:
@@ -672,7 +703,7 @@ def main() -> None:
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--only", default="",
                     help="comma list of import_parquet,import_csv,floor,baseline,figures,"
-                         "monitor,postgres,spark")
+                         "monitor,postgres,spark,documents,web_pages")
     ap.add_argument("--merge", action="store_true",
                     help="keep figures of the previous report that this run does not measure "
                          "(other sizes, and with --only the other measurements)")

@@ -339,9 +339,29 @@ def task_pg_load(a: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - t, **info}
 
 
+def task_documents(a: dict[str, Any]) -> dict[str, Any]:
+    """benchmarks/documents.py: 一院一档 of every institution and the circular (the
+    monitor run they start from is timed apart, as ``monitor_s``)."""
+    import documents
+
+    out = Path(a["out"])
+    shutil.rmtree(out, ignore_errors=True)
+    r = documents.measure(Path(a["home"]), out, _as_of(), a.get("profile", "henan"))
+    return {**r, "seconds": r["hospital_monthly_s"] + r["circular_s"],
+            "run_dir": str(out / "run")}
+
+
+def task_web_pages(a: dict[str, Any]) -> dict[str, Any]:
+    """benchmarks/web_pages.py: median server time of each execution page (ms)."""
+    import web_pages
+
+    pages = web_pages.measure(Path(a["run_dir"]), Path(a["home"]), int(a.get("repeat", 5)))
+    return {"pages_ms": pages, "seconds": max(pages.values()) / 1000 if pages else 0.0}
+
+
 TASKS = {"generate": task_generate, "import": task_import, "monitor": task_monitor,
          "floor": task_floor, "baseline": task_baseline, "figures": task_figures,
-         "pg_load": task_pg_load}
+         "pg_load": task_pg_load, "documents": task_documents, "web_pages": task_web_pages}
 
 
 def main() -> None:

@@ -42,8 +42,15 @@ def _base(ctx: Context) -> ir.Table:
         **{f"status_{s}": (kp.status == s).cast("int64") for s in
            ("zero", "behind", "normal", "over")})
     if "progress" in ctx.tables:
-        pr = ctx.t("progress").select(*KEY, "exemption")
+        # from the flags (the progress table is an in-memory table here: on Spark its NULL
+        # strings would come back as "NaN")
+        pr = ctx.t("progress").select(*KEY, "has_clinical_change", "has_supply_problem")
         t = t.left_join(pr, list(KEY)).drop(*(f"{k}_right" for k in KEY))
+        cc = t.has_clinical_change.fill_null(False)
+        sp = t.has_supply_problem.fill_null(False)
+        t = t.mutate(exemption=ibis.cases(
+            (cc & sp, "clinical_change;supply_problem"), (cc, "clinical_change"),
+            (sp, "supply_problem"), else_=ibis.null("string")))
     else:
         t = t.mutate(exemption=ibis.null("string"))
     return t
