@@ -4,7 +4,8 @@ The order lines come first; these tables are set afterwards so that each
 (cycle, institution, variety) *pair* says exactly what was planted. Every pair
 that bought the variety inside a cycle's window takes part in that cycle. For a
 clean pair the agreed volume is set below what its pace of winning purchases
-supports (completion 1.1–1.8 × schedule); for a pair planted behind schedule (or
+supports (completion 1.33–2.5 × schedule, so that a slower recent pace seldom
+makes a P4 forecast short); for a pair planted behind schedule (or
 incomplete at the end) it is set above. Reported demand is the agreed volume
 over the share the number of winners allows (50–80 %), and history sits just
 below the report — except where a low report or a missing one is planted.
@@ -156,7 +157,7 @@ def _reported(m: Market, pr: _Pairs, plan: _Plan, rng: np.random.Generator,
     tenths = np.where(n_win >= 4, 8, 4 + n_win)  # 1 → 50 %, 2 → 60 %, 3 → 70 %, 4+ → 80 %
     ratio = tenths / 10
     pace = pr.W / pr.schedule  # winning units a whole cycle at this pace would bring
-    clean = np.maximum(np.ceil(1 / ratio), np.floor(pace * rng.uniform(0.55, 0.9, pr.n) / ratio))
+    clean = np.maximum(np.ceil(1 / ratio), np.floor(pace * rng.uniform(0.4, 0.75, pr.n) / ratio))
     # After the cycle a clean report is within 20 % of what was bought (D3), yet agreed
     # stays ≥ 10 % below the winning units (P2).
     near = np.minimum(np.round(pr.total * rng.uniform(0.8, 1.2, pr.n)),
