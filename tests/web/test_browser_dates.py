@@ -42,3 +42,22 @@ def test_every_date_widget_renders_iso_in_chinese() -> None:
             assert 'type="date"' in html
         html = str(RecordForm.base_fields["signed_at"].widget.render("signed_at", day))
         assert 'value="2026-12-17"' in html, html
+
+
+def test_the_product_picker_names_the_maker_and_searches(page, live_server, filing_world) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """P1 and P1X are both 阿莫西林胶囊 0.25g: the options say who makes each, and typing
+    the maker's name leaves only its products."""
+    sign_in(page, live_server, "hospital")
+    page.goto(live_server.url + "/tickets/new/")
+    select = page.locator("select[name=product]")
+    labels = select.locator("option").all_inner_texts()
+    assert any("中选药业" in t and "P1" in t for t in labels), labels
+    page.fill("input.picker-search", "氨氯地平")
+    visible = select.locator("option:not([hidden]):not([value=\"\"])").all_inner_texts()
+    assert visible and all("氨氯地平" in t for t in visible), visible
+    assert page.locator("input.picker-search").get_attribute("placeholder") == "输入名称、生产企业或编码筛选"
+    page.fill("textarea[name=description]", "配送延迟三天")
+    page.click("#report")
+    page.wait_for_selector("#status")
+    assert "氨氯地平片" in page.locator("dl.facts").inner_text()
+    shot(page, "ticket-picker-zh-hans")

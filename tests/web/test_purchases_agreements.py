@@ -78,11 +78,15 @@ def test_withdrawing_a_purchase(world: World) -> None:
 
 def test_purchase_through_the_page(world: World, as_, at) -> None:
     at("2025-10-14 09:00")
-    response = as_("hospital").post("/purchases/new/", {
-        "product_name": "进口造影剂", "category": "drug", "qty": "3", "amount": "99.5",
-        "purchased_at": "2025-09-26", "reason": "缺货"}, follow=True)
+    form = {"product_name": "进口造影剂", "category": "drug", "qty": "3", "amount": "99.5",
+            "purchased_at": "2025-09-26", "reason": "缺货"}
+    refused = as_("hospital").post("/purchases/new/", form, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200 and "供货单位" in refused.content.decode()  # required
+    response = as_("hospital").post("/purchases/new/", {**form, "supplier": "某医药有限公司"},
+                                    follow=True)
     assert response.status_code == 200
-    assert "2025-10-13" in response.content.decode()
+    page = response.content.decode()
+    assert "2025-10-13" in page and "某医药有限公司" in page
 
 
 def agreement(world: World, batch: str = "drug") -> Agreement:

@@ -20,6 +20,8 @@ class OffPlatformPurchase(models.Model):
     product = models.ForeignKey(Product, models.PROTECT, null=True, blank=True,
                                 related_name="+", verbose_name=_("product (if listed)"))
     product_name = models.CharField(_("product name"), max_length=200)
+    # Who sold it (供货单位): an off-platform purchase is checked against its supplier.
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     qty = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=18, decimal_places=4)

@@ -43,6 +43,7 @@ def register(actor: Actor, data: dict[str, Any]) -> OffPlatformPurchase:
     purchase = OffPlatformPurchase(
         institution=user.institution, product=product,  # type: ignore[union-attr]
         product_name=data.get("product_name") or (str(product) if product else ""),
+        supplier=(data.get("supplier") or "").strip(),
         category=product.category if product else data.get("category") or "", qty=data["qty"],
         amount=data["amount"], purchased_at=data["purchased_at"], filed_at=today,
         is_negotiated=bool(data.get("is_negotiated")) or bool(product and product.is_negotiated),

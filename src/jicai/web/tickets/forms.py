@@ -5,11 +5,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jicai.web.reference.models import Company, Product
-from jicai.web.widgets import DateInput
+from jicai.web.widgets import DateInput, ProductChoiceField
 
 
 class ReportForm(forms.Form):
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    product = ProductChoiceField(label=_("Product"), queryset=Product.objects.none())
     company = forms.ModelChoiceField(
         label=_("Addressed to a distributor instead of the manufacturer (optional)"),
         queryset=Company.objects.none(), required=False)
@@ -18,7 +18,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: object, products: QuerySet[Product], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["product"].queryset = products  # type: ignore[attr-defined]
+        self.fields["product"].queryset = products.select_related("company")  # type: ignore[attr-defined]
         self.fields["company"].queryset = Company.objects.exclude(role="manufacturer")  # type: ignore[attr-defined]
 
 
