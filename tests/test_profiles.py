@@ -11,11 +11,11 @@ SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "rules.md"
 
 # rules.md, "Profiles and their defaults": the rules each profile switches on.
 EXPECTED = {
-    "national": "P1 P2 P3 S1 D1 D2 R1",
-    "henan": "P1 P2 P3 S1 D1 D2 R1 R3 T1 T2 T3 C2 S2",
-    "ganzhou": "P1 P2 P3 D1 D2 O1 R1 R2 F1",
-    "jilin": "P1 P2 P3 S1 A1 M1 C2",
-    "guangdong": "P1 P2 P3 R1 R3 F1 F2 F3 M1 C1 C3",
+    "national": "P1 P2 P3 S1 D1 D2 R1 P4",
+    "henan": "P1 P2 P3 S1 D1 D2 R1 R3 T1 T2 T3 C2 S2 P4 D3 L1 R4 K1",
+    "ganzhou": "P1 P2 P3 D1 D2 O1 R1 R2 F1 N1 C4",
+    "jilin": "P1 P2 P3 S1 A1 M1 C2 R4 T4 H1 H2",
+    "guangdong": "P1 P2 P3 R1 R3 F1 F2 F3 M1 C1 C3 C5 R4 H1 H2 H3",
 }
 
 
@@ -39,11 +39,30 @@ def test_thresholds_of_the_defaults_table() -> None:
     assert g.setting("delivery.overdue", "hours") == 72
 
 
+def test_v11_defaults_of_rules_a() -> None:
+    # rules.md, "Profiles and their defaults": P4 60 / 60; R4 0.90 / 20 (72 h); T4 90 d / 3;
+    # D3 0.3; C4/C5 hold the 0.005 yuan rounding tolerance of C1.
+    for name in ("national", "henan"):
+        p = load_profile(name)
+        assert (p.setting("progress.forecast_short", "min_days"),
+                p.setting("progress.forecast_short", "recent_days")) == (60, 60)
+    for name in ("henan", "jilin", "guangdong"):
+        p = load_profile(name)
+        assert [p.setting("supplier.delivery_rate_low", k)
+                for k in ("threshold", "min_lines", "delivery_hours")] == [0.9, 20, 72]
+    j = load_profile("jilin")
+    assert (j.setting("supplier.tickets_concentrated", "window_days"),
+            j.setting("supplier.tickets_concentrated", "min_institutions")) == (90, 3)
+    assert load_profile("henan").setting("demand.actual_deviates", "deviation") == 0.3
+    assert load_profile("ganzhou").setting("price.above_award", "tolerance") == 0.005
+    assert load_profile("guangdong").setting("price.offline_above_listing", "tolerance") == 0.005
+
+
 @pytest.mark.skipif(not SPEC.exists(), reason=f"the spec is not beside this checkout ({SPEC})")
 def test_every_rule_of_the_spec_is_registered() -> None:
     ids = set(re.findall(r"^\| `([a-z_]+\.[a-z_0-9]+)` \|", SPEC.read_text(encoding="utf-8"),
                          re.M))
-    assert len(ids) == 22
+    assert len(ids) == 34  # 22 of contract v1, 12 more in v1.1 (C3 and S2 in both tables)
     assert ids == set(load_all())
 
 

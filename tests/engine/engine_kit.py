@@ -60,6 +60,24 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "ticket.resolution_overdue": {},
     "price.above_listing": {"tolerance": 0.005},
     "price.nonwinning_above_cap": {},
+    # contract v1.1 rules of the rules-B family (rules.md, "Profiles and their defaults")
+    "price.risk": {"yellow_rises": 2, "red_rises": 3, "yellow_growth": 0.5,
+                   "red_growth": 1.0, "window_days": 90, "min_amount": 10000.0},
+    "substitute.abnormal_growth": {"threshold": 0.3, "window_days": 90, "min_units": 100},
+    "trace.duplicate_dispense": {},
+    "trace.receipt_unscanned": {"threshold": 0.95, "min_packs": 10},
+    "trace.dispensed_over_received": {"tolerance_packs": 0},
+    "prescriber.nonwinning_high": {"threshold": 0.5, "min_units": 100},
+    # contract v1.1 rules of the rules-A family (rules.md, "Profiles and their defaults";
+    # P4's tolerance is the schedule tolerance row, C4/C5 the 0.005 yuan of C1)
+    "progress.forecast_short": {"tolerance": 0.0, "min_days": 60, "recent_days": 60},
+    "demand.actual_deviates": {"deviation": 0.3},
+    "purchase.nonwinning_only": {},
+    "listing.spec_outside_supply_list": {},
+    "price.above_award": {"tolerance": 0.005},
+    "price.offline_above_listing": {"tolerance": 0.005},
+    "supplier.delivery_rate_low": {"threshold": 0.9, "min_lines": 20, "delivery_hours": 72.0},
+    "supplier.tickets_concentrated": {"window_days": 90, "min_institutions": 3},
 }
 
 

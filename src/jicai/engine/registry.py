@@ -76,12 +76,18 @@ def load_all() -> dict[str, Rule]:
         agreements,
         demand,
         filings,
+        listing,
         online,
         orders,
         payments,
+        prescribers,
         prices,
         progress,
+        purchases,
+        substitutes,
+        suppliers,
         tickets,
+        trace,
     )
 
     order = {code: i for i, code in enumerate(SPEC_ORDER)}
@@ -91,6 +97,8 @@ def load_all() -> dict[str, Rule]:
     return RULES
 
 
-# The order of the rule table in rules.md.
+# The order of the rule tables in rules.md (the v1 table, then "Rules added in contract
+# v1.1" without C3 and S2, which the v1 table lists already).
 SPEC_ORDER = ("P1", "P2", "P3", "S1", "D1", "D2", "A1", "O1", "R1", "R2", "R3", "F1", "F2", "F3",
-              "M1", "T1", "T2", "T3", "C1", "C2", "C3", "S2")
+              "M1", "T1", "T2", "T3", "C1", "C2", "C3", "S2",
+              "P4", "D3", "N1", "L1", "C4", "C5", "R4", "T4", "H1", "H2", "H3", "K1")
