@@ -14,10 +14,11 @@ MAX_COLUMNS = 1000
 # The area (rows × columns) a workbook's first sheet may span: a full Excel sheet of
 # 1 048 576 rows by 28 columns. The reader holds every cell of that area.
 MAX_CELLS = 30_000_000
-# A sheet may span at most this many times its non-empty cells (plus a small allowance):
-# a few cells far apart must not make the reader hold a huge empty area.
+# A sheet may span at most this many times the cells that hold a value, plus an
+# allowance (a million cells, some 32 MB): a few cells far apart, or a zip of millions
+# of empty cells, must not make the reader hold a huge empty area.
 SPARSE_FACTOR = 10
-SPARSE_ALLOWANCE = 100_000
+SPARSE_ALLOWANCE = 1_000_000
 # The XML of one sheet and of the shared strings, uncompressed.
 MAX_SHEET_BYTES = 4 << 30
 MAX_STRINGS_BYTES = 1 << 30

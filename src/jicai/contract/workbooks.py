@@ -49,6 +49,7 @@ _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _ROW_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=\"([0-9]{1,7})\"")
 _ROW_SPLIT = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
 _CHUNK = 1 << 20
+_MAX_ERRORS = 1000
 # Excel keeps 15 significant digits: an integer of this size in a number cell may
 # already have lost digits.
 _EXACT_LIMIT = 10**15
@@ -62,6 +63,10 @@ class SheetSize:
     rows: int
     columns: int
     cells: int  # cells present in the XML (empty or not)
+    values: int  # cells that hold a value
+    # Cells holding a formula error (#DIV/0!, #NUM! …): (row, column number, text).
+    # The reader shows them as empty; they are refused instead.
+    errors: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,8 +149,11 @@ def measure(path: Path) -> SheetSize:
 
 
 def _measure_sheet(zf: zipfile.ZipFile, sheet: str) -> SheetSize:
-    cells = refs = rows = max_row = max_col = widest_row = total = 0
+    cells = values = rows = max_row = max_col = widest_row = total = 0
     tail = b""
+    prefix: bytes | None = None
+    row_ref = _ROW_REF
+    errors: list[tuple[int, int, str]] = []
     with zf.open(sheet) as fh:
         while True:
             chunk = fh.read(_CHUNK)
@@ -155,49 +163,108 @@ def _measure_sheet(zf: zipfile.ZipFile, sheet: str) -> SheetSize:
             buf = tail + chunk
             cut = buf.rfind(b">") + 1 if chunk else len(buf)
             part, tail = buf[:cut], buf[cut:]
-            n = len(_CELL_TAG.findall(part))
+            if prefix is None:
+                m = _SHEET_DATA.search(part)
+                if m is not None:
+                    prefix = m.group(1) or b""
+                    row_ref = re.compile(b"<" + re.escape(prefix) + rb'row r="([0-9]{1,7})"')
+            p = prefix or b""
+            # Literal counts are fast; the regular expressions run only where a cell
+            # is written in an unusual way (no reference, or not as its first attribute).
+            n = part.count(b"<" + p + b"c ") + part.count(b"<" + p + b"c>") \
+                + part.count(b"<" + p + b"c/>")
             cells += n
-            found = _CELL_REF.findall(part)
-            refs += len(found)
-            if found:
-                letters = max({c for c, _r in found}, key=lambda c: (len(c), c))
-                max_col = max(max_col, _column_number(letters))
-                max_row = max(max_row, max(int(r) for _c, r in found))
-            row_refs = _ROW_REF.findall(part)
+            values += part.count(b"<" + p + b"v>") + part.count(b"<" + p + b"is>")
+            plain = part.count(b"<" + p + b'c r="')
+            if plain == n and prefix == b"":
+                max_col = max(max_col, _max_column(part))
+            else:
+                found = _CELL_REF.findall(part)
+                if found:
+                    letters = max({c for c, _r in found}, key=lambda c: (len(c), c))
+                    max_col = max(max_col, _column_number(letters))
+                if len(found) < n:  # cells without a reference: count them row by row
+                    widest_row = max(widest_row, *(len(_CELL_TAG.findall(seg))
+                                                   for seg in _ROW_SPLIT.split(part)))
+            if b't="e"' in part and len(errors) < _MAX_ERRORS:
+                errors.extend(_error_cells(part)[: _MAX_ERRORS - len(errors)])
+            row_tags = part.count(b"<" + p + b"row ") + part.count(b"<" + p + b"row>")
+            row_refs = row_ref.findall(part) if prefix is not None else []
+            if len(row_refs) < row_tags - part.count(b"<" + p + b"row>"):
+                row_refs = _ROW_REF.findall(part)  # numbered, but not as the first attribute
             if row_refs:
-                max_row = max(max_row, max(int(r) for r in row_refs))
-            rows += len(_ROW_TAG.findall(part))
-            if len(found) < n:  # cells without a reference: count them row by row
-                widest_row = max(widest_row, *(len(_CELL_TAG.findall(seg))
-                                               for seg in _ROW_SPLIT.split(part)))
+                max_row = max(max_row, *map(int, row_refs))
+            rows += row_tags - len(row_refs)  # rows without a number follow the last one
             width = max(max_col, widest_row)
-            height = max(max_row, rows)
+            height = max_row + rows
             if width > MAX_COLUMNS:
                 raise too_wide(width)
-            _check_area(height, width, cells)
+            _check_area(height, width, values)
             if not chunk:
                 break
-    return SheetSize(max(max_row, rows), max(max_col, widest_row), cells)
+    return SheetSize(max_row + rows, max(max_col, widest_row), cells, values, tuple(errors))
 
 
-def _check_area(height: int, width: int, cells: int) -> None:
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>")
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)<")
+
+
+def _error_cells(part: bytes) -> list[tuple[int, int, str]]:
+    """Cells of type ``e`` (a formula's error) in ``part``: row, column number, text."""
+    out = []
+    for m in _TAG.finditer(part):
+        attrs = m.group(1)
+        if b't="e"' not in attrs:
+            continue
+        ref = _ATTR_R.search(attrs)
+        value = _VALUE.search(part, m.end(), m.end() + 4096)
+        if ref is not None:
+            out.append((int(ref.group(2)), _column_number(ref.group(1)),
+                        value.group(1).decode("utf-8", "replace") if value else "#ERROR"))
+    return out
+
+
+_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_LETTERS = [bytes([c]) for c in range(ord("Z"), ord("A") - 1, -1)]
+
+
+_LONG_REF = re.compile(rb'<c r="([A-Z]{2,3})[0-9]')
+
+
+def _max_column(part: bytes) -> int:
+    """The largest column of cells written ``<c r="…"`` in ``part``, found with searches
+    that stop early instead of reading every reference: most tables end before AA."""
+    if _LONG_REF.search(part):
+        return max(_column_number(c) for c in set(_LONG_REF.findall(part)))
+    for letter in _LETTERS:
+        if b'<c r="' + letter in part:
+            return _column_number(letter)
+    return 0
+
+
+def _check_area(height: int, width: int, values: int) -> None:
     area = height * width
-    if area > MAX_CELLS or area > SPARSE_FACTOR * cells + SPARSE_ALLOWANCE:
+    if area > MAX_CELLS or area > SPARSE_FACTOR * values + SPARSE_ALLOWANCE:
         raise FileProblem(
             f"第一个工作表的使用区域为 {height} 行 × {width} 列，"
-            f"远大于其中的 {cells} 个单元格（上限 {MAX_CELLS} 个）：请删除表格以外的零散单元格，"
+            f"远大于其中有值的 {values} 个单元格（上限 {MAX_CELLS} 个）：请删除表格以外的零散单元格，"
             "或另存为 CSV",
             f"the first sheet spans {height} rows × {width} columns, far more than its "
-            f"{cells} cells (limit {MAX_CELLS}): delete stray cells outside the table, "
+            f"{values} cells with a value (limit {MAX_CELLS}): delete stray cells outside the table, "
             "or save it as CSV", "too_large")
 
 
 def _rows(path: Path) -> Iterator[Sequence[object]]:
+    """The sheet's first column number (1 = A), then its rows from row 1 on, each from
+    that column on."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(str(path))
     try:
         sheet = wb.get_sheet_by_index(0)
+        start = sheet.start
+        yield [1 + (start[1] if start else 0)]
         yield from sheet.iter_rows()
     finally:
         wb.close()
@@ -210,6 +277,7 @@ def read_first_sheet(path: Path, table: Table, row_column: str
     size = measure(path)
     try:
         rows = _rows(path)
+        first_column = int(next(rows)[0])  # type: ignore[call-overload]
         first = next(rows, None)
         # Leading blank rows (above the header) are kept by the reader: skip them.
         header_row = 1
@@ -227,30 +295,41 @@ def read_first_sheet(path: Path, table: Table, row_column: str
         cols: list[list[str | None]] = [[] for _ in range(width)]
         source_rows: list[int] = []
         problems: list[CellProblem] = []
-        budget = max(size.cells, 1) * SPARSE_FACTOR + SPARSE_ALLOWANCE
+        budget = size.values * SPARSE_FACTOR + SPARSE_ALLOWANCE
         seen = 0
         for n, r in enumerate(rows, start=header_row + 1):
             seen += len(r)
             if seen > budget:  # the sheet measured smaller than it reads: stop here
-                _check_area(n, width, size.cells)
-            if not any(c not in (None, "") for c in r):
+                _check_area(n, width, size.values)
+            # any() is the fast test; a row of zeros and FALSE cells is not blank either.
+            if not any(r) and not any(c not in (None, "") for c in r):
                 continue  # blank rows are skipped, but rows keep their sheet numbers
             source_rows.append(n)
             for i in range(width):
                 v = r[i] if i < len(r) else None
+                if type(v) is str:  # the common case, first
+                    cols[i].append(v or None)
+                    continue
                 text, problem = _cell_text(v, columns[i])
                 if problem is not None:
                     problems.append(CellProblem(n, names[i], text or "", *problem))
                 cols[i].append(text)
+        for row, col, text in size.errors:
+            i = col - first_column
+            if 0 <= i < width:
+                problems.append(CellProblem(
+                    row, names[i], text, f"单元格是公式错误 {text}，不是数据：请改正公式或填入数值",
+                    f"the cell holds the formula error {text}, not data: correct the "
+                    "formula or enter the value", "formula_error"))
     except FileProblem:
         raise
     except Exception as exc:  # the reader's own errors (damaged XML, zip) have no common base
         raise FileProblem(f"工作簿已损坏，无法读取：{_first_line(exc)}",
                           f"the workbook is damaged and cannot be read: {_first_line(exc)}"
                           ) from exc
-    data = {n: pa.array(c, pa.string()) for n, c in zip(names, cols, strict=True)}
-    data[row_column] = pa.array(source_rows, pa.int64())
-    return pa.table(data), problems
+    # Built from a list, not a dict: a name given twice stays twice, and is refused.
+    arrays = [*(pa.array(c, pa.string()) for c in cols), pa.array(source_rows, pa.int64())]
+    return pa.Table.from_arrays(arrays, names=[*names, row_column]), problems
 
 
 def _first_line(exc: BaseException) -> str:
@@ -285,10 +364,11 @@ def _cell_text(v: object, column: Column | None
         return _number_text(float(v), column, v if isinstance(v, int) else None)
     if isinstance(v, dt.datetime):
         # A date-time cell is a fraction of a day: round to the second it shows.
-        v = (v + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
-        if (v.hour, v.minute, v.second) == (0, 0, 0):
-            return v.strftime("%Y-%m-%d"), None
-        return v.strftime("%Y-%m-%d %H:%M:%S"), None
+        if v.microsecond:
+            v = (v + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        if not (v.hour or v.minute or v.second):
+            return v.date().isoformat(), None
+        return v.isoformat(" "), None
     if isinstance(v, dt.date):
         return v.isoformat(), None
     if isinstance(v, dt.time):
