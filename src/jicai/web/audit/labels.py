@@ -1,0 +1,106 @@
+"""The audit log in an officer's words: action labels and readable field changes.
+
+Events keep their action code (``ticket.escalate``) and the record's fields as the
+database has them (``escalated_to_id``): that is what an auditor can rely on. Pages
+show instead what happened (上报) and which fields changed from what to what, with
+the fields' own verbose names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS: dict[str, Promise] = {
+    "accounts.create_user": _("Account created"),
+    "accounts.token_issue": _("API token issued"),
+    "accounts.token_revoke": _("API token revoked"),
+    "agreement.confirm": _("Agreement confirmed"),
+    "agreement.dispute": _("Agreement disputed"),
+    "agreement.record": _("Agreement signature recorded"),
+    "alert.acknowledge": _("Alert acknowledged"),
+    "alert.answer": _("Alert answered"),
+    "alert.assign": _("Alert assigned"),
+    "alert.escalate": _("Alert escalated"),
+    "alert.resolve": _("Alert resolved"),
+    "exemption.create": _("Exemption created"),
+    "filing.approve": _("Filing approved"),
+    "filing.close_window": _("Filing closed"),
+    "filing.extend_window": _("Filing extended"),
+    "filing.forward": _("Filing passed to the next level"),
+    "filing.letter": _("Commitment letter uploaded"),
+    "filing.lines": _("Filing figures changed"),
+    "filing.open_window": _("Filing opened"),
+    "filing.remind": _("Reminder sent (催报)"),
+    "filing.reopen_window": _("Filing reopened"),
+    "filing.return": _("Filing returned for correction"),
+    "filing.submit": _("Filing submitted"),
+    "monitoring.publish": _("Records published to the warehouse"),
+    "monitoring.run": _("Monitor run"),
+    "purchase.register": _("Off-platform purchase filed"),
+    "purchase.withdraw": _("Off-platform purchase withdrawn"),
+    "reference.sync": _("Reference data updated"),
+    "ticket.escalate": _("Supply problem escalated"),
+    "ticket.reply": _("Supply problem answered"),
+    "ticket.report": _("Supply problem reported"),
+    "ticket.resolve": _("Supply problem resolved"),
+    "ticket.verify": _("Supply problem verified"),
+}
+
+# Bookkeeping fields that say nothing to a reader.
+_QUIET = {"id", "created", "modified", "password"}
+
+
+def action_label(code: str) -> str:
+    """The action in words; an action without a label shows its code (never nothing)."""
+    label = ACTIONS.get(code)
+    return str(label) if label is not None else code
+
+
+def _field(target_type: str, field: str) -> Any:
+    try:
+        return apps.get_model(target_type)._meta.get_field(field.removesuffix("_id"))
+    except (LookupError, ValueError, FieldDoesNotExist):  # unknown model or field
+        return None
+
+
+def _value(f: Any, v: Any) -> str:
+    """A stored value as a reader knows it: a related record by its name, a choice by
+    its label."""
+    if f is not None and v not in (None, ""):
+        if f.is_relation and f.related_model is not None:
+            obj = f.related_model._default_manager.filter(pk=v).first()
+            if obj is not None:
+                return str(obj)
+        elif getattr(f, "choices", None):
+            return str(dict(f.choices).get(v, v))
+    return _text(v)
+
+
+def _text(v: Any) -> str:
+    if v is None or v == "":
+        return "—"
+    if isinstance(v, bool):
+        return str(_("yes") if v else _("no"))
+    if isinstance(v, list | dict):
+        return ", ".join(f"{k}: {_text(x)}" for k, x in v.items()) if isinstance(v, dict) \
+            else ", ".join(_text(x) for x in v)
+    return str(v)
+
+
+def changes(target_type: str, before: Any, after: Any) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field that differs, in the fields' own names."""
+    b = before if isinstance(before, dict) else {}
+    a = after if isinstance(after, dict) else {}
+    out = []
+    for key in sorted(set(a) | set(b)):
+        if key in _QUIET or b.get(key) == a.get(key):
+            continue
+        f = _field(target_type, key)
+        name = str(f.verbose_name) if f is not None else key
+        out.append((name, _value(f, b.get(key)), _value(f, a.get(key))))
+    return out
