@@ -9,7 +9,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,7 +30,6 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
     configure(home, profile, host)
     migrate()
     from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer, run
     from django.core.wsgi import get_wsgi_application
 
     from jicai.web.alerts.models import MonitorRun
@@ -56,11 +59,37 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
     sweep_overdue()
     click.echo(f"jicai web: http://{host}:{port}/  (profile {settings.JICAI_PROFILE}, "
                f"home {settings.HOME}); Ctrl-C stops it.", err=True)
-    try:
-        run(host, port, get_wsgi_application(), ipv6=":" in host, threading=True,
-            server_cls=WSGIServer)
-    except KeyboardInterrupt:
-        click.echo("stopped.", err=True)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM
+        serve_wsgi(get_wsgi_application(), host, port, trusted_proxy=settings.TRUSTED_PROXY)
+    click.echo("stopped.", err=True)
+
+
+def serve_wsgi(app: Any, host: str, port: int, *, trusted_proxy: str | None = None,
+               threads: int = 8) -> None:
+    """Serve ``app`` with waitress, a production WSGI server (pure Python, no C build).
+
+    Behind a proxy, waitress takes the scheme, host and client address from the
+    ``X-Forwarded-*`` headers of ``trusted_proxy`` only, and strips them from
+    anyone else, so a client cannot pretend to have come over HTTPS.
+    """
+    import waitress
+
+    listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    options: dict[str, Any] = {"listen": listen, "threads": threads, "ident": "jicai",
+                               # uploads are at most 12 MB (settings); refuse more at once
+                               "max_request_body_size": 16 * 1024 * 1024}
+    if trusted_proxy:
+        options.update(trusted_proxy=trusted_proxy, trusted_proxy_count=1,
+                       trusted_proxy_headers={"x-forwarded-proto", "x-forwarded-host",
+                                              "x-forwarded-for"})
+    if threading.current_thread() is threading.main_thread():
+        # A service manager stops the server with SIGTERM: stop as on Ctrl-C.
+        signal.signal(signal.SIGTERM, _interrupt)
+    waitress.serve(app, **options)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @click.command("serve")
@@ -73,7 +102,7 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
               help="Fill an empty home with the synthetic demo province, create one demo "
                    "user per role and print their sign-ins.")
 def serve(home: Path | None, host: str, port: int, profile: str | None, demo: bool) -> None:
-    """Start the web app (网页端): migrations, reference data, then serve."""
+    """Start the web app (网页端): migrations, reference data, then serve with waitress."""
     _start(home, host, port, profile, demo=demo)
 
 

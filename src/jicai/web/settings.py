@@ -10,6 +10,10 @@
 ``JICAI_ALLOWED_HOSTS`` comma-separated host names (default: local names only)
 ``JICAI_AUDIT_DB_GUARD`` ``0`` leaves out the database triggers guarding the audit log
                       (only for test databases that are flushed between tests)
+``JICAI_HTTPS``       ``1`` behind a TLS-terminating proxy: secure cookies, HSTS, HTTP
+                      redirected to HTTPS (see docs/web.md, "Security")
+``JICAI_TRUSTED_PROXY`` the proxy's address whose ``X-Forwarded-Proto`` waitress trusts
+                      (default ``127.0.0.1`` with ``JICAI_HTTPS=1``)
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from jicai.web import dburl
@@ -35,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "ninja",
     "jicai.web.accounts",
     "jicai.web.reference",
@@ -51,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /static/ straight from the package (no web server needed in front), cached
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jicai.web.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jicai.web.accounts.context.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -125,9 +135,58 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# WhiteNoise serves the package's static files (and ninja's Swagger UI) without
+# collectstatic; they change only with a new jicai version.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 3600
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # no other site needs jicai's files
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise also serves collectstatic's copy
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Behind a TLS-terminating proxy (JICAI_HTTPS=1) every cookie is secure, browsers are
+# told to use HTTPS only (HSTS), and a plain-HTTP request is redirected. Off for the
+# default loopback or intranet server over plain HTTP, where secure cookies would make
+# signing in impossible. waitress sets the scheme from X-Forwarded-Proto only when the
+# request comes from JICAI_TRUSTED_PROXY (jicai.web.commands).
+HTTPS = env_bool("JICAI_HTTPS", False)
+TRUSTED_PROXY = os.environ.get("JICAI_TRUSTED_PROXY") or ("127.0.0.1" if HTTPS else None)
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("JICAI_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("JICAI_HSTS_PRELOAD", True)
+
+# Content-Security-Policy: scripts and styles only from jicai itself (ECharts and
+# Swagger UI are served locally; nothing from a CDN), no inline script unless it
+# carries the request's nonce ({{ request.csp_nonce }}). Inline style *attributes*
+# are allowed (style-src-attr): ECharts writes them into its tooltips and they cannot
+# run code; <style> elements and style sheets must still come from 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 JICAI_PROFILE = os.environ.get("JICAI_PROFILE", "national")
 JICAI_CALENDAR = os.environ.get("JICAI_CALENDAR") or None
