@@ -20,7 +20,7 @@ from jicai.engine.measures.periods import month_end, month_no, period_table
 
 RESPONSE_HOURS = 48.0
 GROUP = ("institution_code", "product_code", "distributor_code", "month", "on_platform",
-         "tail_r", "tail_d")
+         "tail_r", "tail_d", "category", "manufacturer_code")  # the last two: of the product
 
 
 def delivery_hours(ctx: Context) -> float:
@@ -37,8 +37,12 @@ def year_lines(ctx: Context) -> ir.Table:
     o = ctx.t("orders")
     o = o.filter((o.status != "cancelled") & (o.ordered_at < ctx.as_of_end)
                  & (o.ordered_at >= ctx.year_start.cast("timestamp")))
+    p = ctx.t("products").select(p_code="product_code", category="category",
+                                 manufacturer_code="company_code")
+    o = o.join(p, o.product_code == p.p_code)
     return o.select("institution_code", "product_code", "distributor_code", "ordered_at",
-                    "qty_packs", "amount", "on_platform", "delivered_packs",
+                    "qty_packs", "amount", "on_platform", "delivered_packs", "category",
+                    "manufacturer_code",
                     order_date=o.ordered_at.date(),
                     responded_at=happened(ctx, o.responded_at),
                     delivered_at=happened(ctx, o.delivered_at))
@@ -72,16 +76,9 @@ def line_aggregate(ctx: Context) -> ir.Table:
     return ctx.stage("measures_lines", build)
 
 
-def _with_products(ctx: Context, a: ir.Table) -> ir.Table:
-    p = ctx.t("products").select(p_code="product_code", category="category",
-                                 manufacturer_code="company_code")
-    j = a.join(p, a.product_code == p.p_code)
-    return j.drop("p_code")
-
-
 def _period_sums(ctx: Context, by: str) -> ir.Table:
     """Per (period, ``by``) the summable supply columns, from the line aggregate."""
-    a = _with_products(ctx, line_aggregate(ctx))
+    a = line_aggregate(ctx)
     a = a.group_by([by, "month", "category", "on_platform", "tail_r", "tail_d"]).aggregate(
         lines=a.lines.sum(), amount=a.amount.sum(), packs=a.packs.sum(),
         delivered=a.delivered.sum(), resp_ok=a.resp_ok.sum(), deliv_ok=a.deliv_ok.sum())
@@ -136,7 +133,7 @@ def company_sums(ctx: Context) -> ir.Table:
 
 def drug_products(ctx: Context) -> ir.Table:
     """(period, institution_code, distinct drug products ordered in the period)."""
-    a = _with_products(ctx, line_aggregate(ctx))
+    a = line_aggregate(ctx)
     a = a.filter(a.category == "drug").select("institution_code", "product_code", "month")
     p = period_table(ctx).select("period", "first_month", "last_month")
     j = a.join(p, (a.month >= p.first_month) & (a.month <= p.last_month))
