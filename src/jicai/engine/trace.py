@@ -94,7 +94,7 @@ def duplicate_dispense(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
       clause="JILIN 第十八条; GUANGDONG 五(十一)",
       needs=("trace_scans", "orders", "products"),
       settings={"threshold": float, "min_packs": int},
-      message='{institution_name}的{product_name}本年验收入库 {packs:d} 盒（截至 {period_end}），入库扫码的追溯码仅 {codes:d} 个，扫码率 {value:.1%}，低于 {threshold:.1%}，请督促该机构按要求入库扫码、上传追溯信息。')
+      message='{institution_name}的{product_name}，本年验收入库 {packs:d} 盒（截至 {period_end}），入库扫码的追溯码仅 {codes:d} 个，扫码率 {value:.1%}，低于 {threshold:.1%}，请督促该机构按要求入库扫码、上传追溯信息。')
 def receipt_unscanned(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     """Drug lines of the as-of year received in a month that has ended by as_of, against
     the distinct codes scanned on receipt at the institution in the same period."""
@@ -127,7 +127,7 @@ def receipt_unscanned(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
       title_en="more packs dispensed than ever received on record",
       clause="GUANGDONG 三(四)", needs=("trace_scans", "orders", "products"),
       settings={"tolerance_packs": int},
-      message='{institution_name}的{product_name}截至统计日按追溯码发药 {dispensed:d} 盒，有记录的验收入库仅 {received:d} 盒，多出 {value:d} 盒，请核查是否存在线下采购未备案、串换药品或虚假结算。')
+      message='{institution_name}的{product_name}，截至统计日按追溯码发药 {dispensed:d} 盒，有记录的验收入库仅 {received:d} 盒，多出 {value:d} 盒，请核查是否存在线下采购未备案、串换药品或虚假结算。')
 def dispensed_over_received(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     tol = int(s["tolerance_packs"])
     d = scans(ctx, "dispense")
