@@ -169,3 +169,24 @@ def test_the_pages_keep_the_csp(browser: Any, live_server: Any,
         assert not outside, outside
     finally:
         context.close()
+
+
+def _check_deploy(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "JICAI_HTTPS", "JICAI_DEBUG", "JICAI_SECRET_KEY")}
+    env.update(DJANGO_SETTINGS_MODULE="jicai.web.settings", JICAI_HOME=str(tmp_path), **extra)
+    return subprocess.run([sys.executable, "-m", "django", "check", "--deploy",
+                           "--fail-level", "WARNING"], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_check_deploy_is_clean_behind_tls(tmp_path: Path) -> None:
+    clean = _check_deploy(tmp_path, JICAI_HTTPS="1")
+    assert clean.returncode == 0, clean.stderr + clean.stdout
+    assert "no issues (0 silenced)" in clean.stdout
+    # Over plain HTTP (the loopback default) exactly the four TLS settings are reported.
+    plain = _check_deploy(tmp_path)
+    assert plain.returncode != 0
+    found = sorted({w for w in ("W004", "W008", "W012", "W016", "W009", "W018", "W020")
+                    if f"security.{w}" in plain.stderr + plain.stdout})
+    assert found == ["W004", "W008", "W012", "W016"], plain.stderr
