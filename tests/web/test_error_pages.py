@@ -38,3 +38,25 @@ def test_500_needs_nothing_and_says_it_in_both_languages() -> None:
     assert r.status_code == 500
     page = r.content.decode()
     assert "系统出错" in page and "Nothing was saved" in page and 'href="/"' in page
+
+
+def test_pages_cite_the_clauses_of_the_profile_in_force(as_: Callable[[str], Client],
+                                                        settings: object) -> None:
+    """national does not carry the ticket rules: the page cites HENAN as a reference (参照);
+    henan carries them and cites its own clause; Chinese pages name the notice in Chinese."""
+    from jicai.web.alerts.templatetags import alert_tags
+
+    settings.JICAI_PROFILE = "national"  # type: ignore[attr-defined]
+    page = as_("county_a").get("/tickets/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "（参照河南 二(八)）" in page and "HENAN" not in page
+    settings.JICAI_PROFILE = "henan"  # type: ignore[attr-defined]
+    page = as_("county_a").get("/tickets/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "（河南 二(八)）" in page and "参照" not in page
+    settings.JICAI_PROFILE = "ganzhou"  # type: ignore[attr-defined]
+    page = as_("county_a").get("/purchases/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "（赣州 二(四)）" in page
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert alert_tags.clause_text("JILIN 第二十一条") == "吉林 第二十一条"
+    assert alert_tags.clause_text("JILIN 第二十一条") == "JILIN 第二十一条"  # English pages

@@ -1,4 +1,5 @@
-"""``{{ alert.rule_id|rule_title }}``: the rule's title in the page's language."""
+"""``{{ alert.rule_id|rule_title }}``: the rule's title in the page's language;
+``{% clause "ticket.reply_overdue" %}``: the clause the profile in force cites for it."""
 
 from __future__ import annotations
 
@@ -24,6 +25,45 @@ def _titles() -> dict[str, tuple[str, str]]:
 def rule_title(rule_id: str) -> str:
     zh, en = _titles().get(rule_id, (rule_id, rule_id))
     return zh if (get_language() or "zh").startswith("zh") else en
+
+
+@lru_cache(maxsize=8)
+def _clauses(profile: str) -> dict[str, str]:
+    from jicai.engine.registry import RULES, load_all
+    from jicai.policy.profiles import load_profile
+
+    load_all()
+    on = load_profile(profile).rules
+    # The profile's own clause where it has the rule on; otherwise the notice the duty
+    # comes from, marked as a reference (参照), since this profile does not cite it.
+    out = {rid: f"参照 {r.clause}" for rid, r in RULES.items()}
+    out.update({rid: cfg.clause for rid, cfg in on.items()})
+    return out
+
+
+# The notices by the short names the profiles cite, as a Chinese reader names them.
+_DOCUMENTS_ZH = {"HENAN": "河南", "GANZHOU": "赣州", "JILIN": "吉林", "GUANGDONG": "广东"}
+
+
+@register.filter
+def clause_text(text: str) -> str:
+    """A clause as cited (``HENAN 二(八)``) in the page's language (``河南 二(八)``)."""
+    if not text or not (get_language() or "zh").startswith("zh"):
+        return text or ""
+    for short, zh in _DOCUMENTS_ZH.items():
+        text = text.replace(short, zh)
+    return text.replace("参照 ", "参照")
+
+
+@register.simple_tag
+def clause(rule_id: str) -> str:
+    """The clause of the profile in force (settings.JICAI_PROFILE) for ``rule_id``."""
+    from django.conf import settings
+
+    text = _clauses(settings.JICAI_PROFILE).get(rule_id, "")
+    if (get_language() or "zh").startswith("zh"):
+        return clause_text(text)
+    return text.replace("参照 ", "cf. ")
 
 
 @register.filter
