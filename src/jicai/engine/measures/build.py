@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from jicai.engine.context import Context
 from jicai.engine.measures import filings, payments, progress, scopes, supply
 from jicai.engine.measures.columns import COLUMNS, physical_columns
+from jicai.engine.measures.keep import keep
 from jicai.engine.measures.periods import period_arrow, period_table
 from jicai.engine.progress import PROGRESS_NEEDS
 
@@ -59,7 +60,7 @@ def _zero(c: str) -> ir.Value:
 
 def institution_frame(ctx: Context) -> ir.Table:
     """(period, institution_code, every summable column), NULL-free."""
-    return ctx.stage("measures_frame", lambda: _frame(ctx))
+    return keep(ctx, "measures_frame", lambda: _frame(ctx))
 
 
 def _frame(ctx: Context) -> ir.Table:
@@ -213,7 +214,7 @@ def variety_rows(ctx: Context) -> ir.Table | None:
 def company_rows(ctx: Context) -> ir.Table | None:
     if not ctx.has("orders", "products"):
         return None
-    c = ctx.stage("measures_companies", lambda: supply.company_sums(ctx))
+    c = keep(ctx, "measures_companies", lambda: supply.company_sums(ctx))
     if ctx.has("payments"):
         pay = payments.distributor_sums(ctx)
         c = c.left_join(pay, ["period", "code", "role"]).drop(

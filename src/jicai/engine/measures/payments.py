@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 
 from jicai.engine.context import Context, end_of_next_month, happened
+from jicai.engine.measures.keep import keep
 from jicai.engine.measures.periods import month_no, period_table
 
 SUMS = ("payment_on_time_rate_num", "payment_on_time_rate_den", "overdue_amount",
@@ -55,7 +56,7 @@ def due_lines(ctx: Context) -> ir.Table:
         return t.group_by(["institution_code", "distributor_code", "month"]).aggregate(
             due_lines=t.count(), on_time=t.on_time.sum(), unpaid=t.unpaid.sum(),
             days=t.days.sum(), full=t.full.sum())
-    return ctx.stage("measures_payments", build)
+    return keep(ctx, "measures_payments", build)
 
 
 def _period_sums(ctx: Context, by: str) -> ir.Table:

@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from jicai.engine.context import Context, award_roles, cycles, months_after, order_lines
+from jicai.engine.measures.keep import keep
 from jicai.engine.measures.periods import month_no, months_table, period_table
 from jicai.engine.progress import KEY
 
@@ -120,7 +121,7 @@ def key_months(ctx: Context) -> ir.Table:
             excluded_nonwinning_amount=(agg.cheap_amount.fill_null(zf)
                                         + agg.sp_nonwinning_amount.fill_null(zf)),
             excluded_backup_amount=agg.sp_backup_amount.fill_null(zf))
-    return ctx.stage("measures_key_months", build)
+    return keep(ctx, "measures_key_months", build)
 
 
 def _grid(ctx: Context) -> ir.Table:
@@ -139,7 +140,7 @@ def key_periods(ctx: Context) -> ir.Table:
     """One row per (key, period) whose cycle window overlaps the period: agreed and
     credited units as of the period's end, schedule, status, entry, and the period's flows."""
     def build() -> ir.Table:
-        grid = ctx.stage("measures_grid", lambda: _grid(ctx))
+        grid = keep(ctx, "measures_grid", lambda: _grid(ctx))
         k = keys(ctx)
         p = period_table(ctx).select("period", "period_start", "period_end", "first_month",
                                      "last_month")
@@ -201,7 +202,7 @@ def key_periods(ctx: Context) -> ir.Table:
             excluded_units=ex_units.cast("int64"), excluded_amount=ex_amount,
             nonwinning_share=share,
             nw_over=(share.notnull() & (share > th + EPS)).cast("int64"))
-    return ctx.stage("measures_key_periods", build)
+    return keep(ctx, "measures_key_periods", build)
 
 
 # Summable columns of a key-period row, named as figures.parquet names them.

@@ -13,6 +13,7 @@ import ibis
 import ibis.expr.types as ir
 
 from jicai.engine.context import Context
+from jicai.engine.measures.keep import keep
 
 REGION_SCOPES = ("province", "city", "county")
 
@@ -55,7 +56,7 @@ def membership(ctx: Context) -> ir.Table:
                                   code=t[f"c{step}"], region_code=t[f"p{step}"]))
         out = parts[0].union(parts[1]).union(parts[2])
         return out.distinct()
-    return ctx.stage("measures_membership", build)
+    return keep(ctx, "measures_membership", build)
 
 
 def region_names(ctx: Context) -> ir.Table:

@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from jicai.engine.context import Context, happened, hours_between
+from jicai.engine.measures.keep import keep
 from jicai.engine.measures.periods import month_end, month_no, period_table
 
 RESPONSE_HOURS = 48.0
@@ -73,7 +74,7 @@ def line_aggregate(ctx: Context) -> ir.Table:
             delivered=o.delivered.sum(),
             resp_ok=o.resp_ok.sum(),
             deliv_ok=o.deliv_ok.sum())
-    return ctx.stage("measures_lines", build)
+    return keep(ctx, "measures_lines", build)
 
 
 def _period_sums(ctx: Context, by: str) -> ir.Table:
