@@ -46,6 +46,9 @@ from jicai.web.reference.scoping import scoped_institutions, scoped_regions
 from jicai.web.tickets.scoping import scoped_tickets
 
 CHILD_LEVEL = {"province": "city", "city": "county"}
+# Columns every table row carries for its links and labels.
+READ_ALWAYS = ("scope", "code", "name", "region_code", "role", "variety_code", "batch_code",
+               "cycle_no", "status", "exemption")
 # The indicators of the drill-down tables (the cards show every one the file has).
 TABLE_IDS = ("completion", "schedule", "gap", "status_zero_share", "status_behind_share",
              "nonwinning_share", "winning_unit_share", "online_rate_drug", "delivery_rate",
@@ -150,10 +153,13 @@ def _table(request: HttpRequest, files: RunFiles, name: str, where: Where,
     order: list[str | tuple[str, bool]] = [(sorting.key, sorting.descending)]
     order += [k for k in tiebreak if k != sorting.key]
     page = page_number(request, prefix)
-    rows, total = files.page(name, where, order, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    # Only the columns the table shows and links with are read from the file.
+    needed = [*(c.key for c in columns), *READ_ALWAYS, *tiebreak]
+    rows, total = files.page(name, where, order, PAGE_SIZE, (page - 1) * PAGE_SIZE, needed)
     if not rows and total:  # past the last page: show the last one
         page = max(1, -(-total // PAGE_SIZE))
-        rows, total = files.page(name, where, order, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        rows, total = files.page(name, where, order, PAGE_SIZE, (page - 1) * PAGE_SIZE,
+                                 needed)
     return Table(columns, rows, total, page, sorting, request, prefix)
 
 

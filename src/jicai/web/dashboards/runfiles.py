@@ -11,6 +11,7 @@ is computed again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,6 +60,21 @@ def among(column: str, values: Sequence[Any]) -> Where:
     return Where(f'"{column}" IN ({", ".join("?" * len(values))})', tuple(values))
 
 
+_DATABASE: list[duckdb.DuckDBPyConnection] = []
+_LOCK = threading.Lock()
+
+
+def _database() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB for the process (opening one costs ~0.1 s); each request
+    reads through its own cursor of it, so threads never share a result."""
+    with _LOCK:
+        if not _DATABASE:
+            con = duckdb.connect()
+            con.execute("SET threads = 2")
+            _DATABASE.append(con)
+        return _DATABASE[0]
+
+
 @lru_cache(maxsize=64)
 def _schema(path: str, mtime_ns: int) -> tuple[str, ...]:
     """The column names of a Parquet file (read once per file version)."""
@@ -77,8 +93,7 @@ class RunFiles:
 
     def _db(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = duckdb.connect()
-            self._con.execute("SET threads = 2")
+            self._con = _database().cursor()
         return self._con
 
     def path(self, name: str) -> Path:
@@ -119,8 +134,10 @@ class RunFiles:
         return self._db().sql(sql, params=params).to_arrow_table()
 
     def page(self, name: str, where: Where, order: Sequence[str | tuple[str, bool]],
-             limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-        """One page of rows and the number of all matching rows, in one query."""
+             limit: int, offset: int, columns: Sequence[str] = ()
+             ) -> tuple[list[dict[str, Any]], int]:
+        """One page of rows and the number of all matching rows, in one query; only
+        ``columns`` (those of the file among them) are read, or every column."""
         known = set(self.columns(name))
         if not known:
             return [], 0
@@ -128,7 +145,9 @@ class RunFiles:
         for col, _d in keys:
             if col not in known:
                 raise KeyError(col)
-        sql = (f'SELECT *, count(*) OVER () AS "__total" FROM read_parquet(?) '
+        wanted = [c for c in dict.fromkeys(columns) if c in known]
+        cols = ", ".join(f'"{c}"' for c in wanted) if wanted else "*"
+        sql = (f'SELECT {cols}, count(*) OVER () AS "__total" FROM read_parquet(?) '
                f"WHERE {where.sql}")
         if keys:
             sql += " ORDER BY " + ", ".join(
