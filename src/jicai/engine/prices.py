@@ -117,6 +117,7 @@ def _risk_growth(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
         return ((o.order_date >= ibis.literal(a, type="date"))
                 & (o.order_date <= ibis.literal(b, type="date")))
 
+    o = o.filter(within(plo, phi) | within(lo, hi))  # only the two windows' lines
     g = o.group_by("product_code").aggregate(
         cur=o.amount.sum(where=within(lo, hi)).cast("float64"),
         prev=o.amount.sum(where=within(plo, phi)).cast("float64"))

@@ -48,6 +48,7 @@ def abnormal_growth(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
         return ((o.order_date >= ibis.literal(a, type="date"))
                 & (o.order_date <= ibis.literal(b, type="date")))
 
+    o = o.filter(within(plo, phi) | within(lo, hi))  # only the two windows' lines
     zero = ibis.literal(0, type="int64")
     agg = o.group_by(["institution_code", "sub_variety"]).aggregate(
         cur=o.units.sum(where=within(lo, hi)), prev=o.units.sum(where=within(plo, phi)))
