@@ -153,7 +153,7 @@ def test_approved_filings_become_the_contract_table(world: World, as_) -> None:
     row = table.to_pylist()[0]
     assert (row["batch_code"], row["cycle_no"], row["institution_code"], row["variety_code"],
             row["reported_units"]) == ("DRUG1", 1, "H_A", "V1", 1200)
-    response = as_("province").get(f"/filings/window/{window.pk}/demand_filings.csv")
+    response = as_("province").get(f"/filings/window/{window.pk}/demand_filings.csv?lang=en")
     text = response.content.decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(text)))
     assert header == list(TABLES["demand_filings"].names)

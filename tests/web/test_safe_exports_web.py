@@ -51,13 +51,14 @@ def test_demand_filings_and_totals_quote_formula_text(world: World, as_) -> None
         review.approve(actor(world, who), filing)
     Variety.objects.filter(code="V1").update(name="@SUM(1,2)")
 
-    rows = _rows(as_("province").get(f"/filings/window/{window.pk}/demand_filings.csv").content)
+    rows = _rows(as_("province").get(
+        f"/filings/window/{window.pk}/demand_filings.csv?lang=en").content)
     _no_formula(rows)
     explanation = rows[0].index("explanation")
     assert {r[explanation] for r in rows[1:]} == {"'" + EVIL}
     assert rows[1][rows[0].index("reported_units")] == "1200"
 
-    totals = _rows(as_("province").get(f"/filings/window/{window.pk}/total.csv").content)
+    totals = _rows(as_("province").get(f"/filings/window/{window.pk}/total.csv?lang=en").content)
     _no_formula(totals)
     names = {r[totals[0].index("variety_code")]: r[totals[0].index("name")] for r in totals[1:]}
     assert names["V1"] == "'@SUM(1,2)"
@@ -67,7 +68,7 @@ def test_the_audit_log_quotes_formula_text(world: World, as_) -> None:
     records = build_records(world)
     tickets.escalate(Actor(world.users["county_a"], "192.168.3.4"), records.ticket,
                      "-1+cmd|' /C calc'!A0")
-    rows = _rows(as_("city").get("/audit/audit-log.csv?action=ticket.").content)
+    rows = _rows(as_("city").get("/audit/audit-log.csv?action=ticket.&lang=en").content)
     _no_formula(rows)
     assert rows[1][rows[0].index("note")] == "'-1+cmd|' /C calc'!A0"
     assert rows[1][rows[0].index("id")].isdigit()

@@ -125,7 +125,10 @@ def delayed(request: HttpRequest) -> HttpResponse:
         return csv_response("delayed-response.csv", header, (
             [d["code"], d["name"], a.ref, a.institution_code, a.institution or "",
              a.product_code, a.ordered_at, a.value, a.rule_id]
-            for d in lists for a in d["alerts"]))
+            for d in lists for a in d["alerts"]), request=request,
+            labels={"distributor_code": "配送企业编码", "distributor": "配送企业",
+                    "order_line_id": "订单明细编号", "institution": "医疗机构",
+                    "hours": "未响应小时数", "rule_id": "规则编号"})
     # On the page: one summary row per distributor, and the chosen distributor's orders
     # paged (a province has thousands; the CSV above has them all).
     alerts = scoped_alerts(current(request)).filter(run=latest_run(), rule_id__in=DELAY_RULES)

@@ -51,7 +51,10 @@ def export(request: HttpRequest) -> HttpResponse:
     header = ["id", "at", "actor", "ip", "action", "target_type", "target_id", "before",
               "after", "note"]
     return csv_response("audit-log.csv", header, (
-        [e.pk, e.at.isoformat(), e.actor_name, e.ip or "", e.action, e.target_type, e.target_id,
+        [e.pk, e.at, e.actor_name, e.ip or "", e.action, e.target_type, e.target_id,
          json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
          json.dumps(e.after, ensure_ascii=False) if e.after is not None else "", e.note]
-        for e in events.iterator()))
+        for e in events.iterator()), request=request, labels={
+        "id": "序号", "at": "时间（北京时间）", "actor": "操作人", "ip": "地址", "action": "操作",
+        "target_type": "记录类型", "target_id": "记录编号", "before": "操作前", "after": "操作后",
+        "note": "备注"})

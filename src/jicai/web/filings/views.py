@@ -245,7 +245,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     require(current(request), Capability.EXPORT_DEMAND)
     win = get_scoped(scoped_windows(current(request)), pk=pk)
     table = demand_filings_table(scoped_filings(current(request)).filter(window=win))
-    return table_csv_response("demand_filings.csv", table)
+    return table_csv_response("demand_filings.csv", table, request)
 
 
 @login_required
@@ -258,4 +258,6 @@ def total(request: HttpRequest, pk: int) -> HttpResponse:
               "approved_filings", "pending_filings"]
     return csv_response(f"batch-total-{win.batch.code}-{win.batch.cycle_no}.csv", header, (
         [win.batch.code, win.batch.cycle_no, r["variety_code"], r["name"], r["reported_units"],
-         r["approved_filings"], r["pending_filings"]] for r in rows))
+         r["approved_filings"], r["pending_filings"]] for r in rows), request=request,
+        labels={"name": "品种名称", "reported_units": "报送需求量合计",
+                "approved_filings": "已审核通过机构数", "pending_filings": "未完成审核机构数"})
