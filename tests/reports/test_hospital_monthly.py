@@ -171,7 +171,8 @@ def test_alerts_and_trend_sheets_and_a_native_chart(province: Province, written:
               if a["institution_code"] == code]
     rows = [r for r in _sheet(path, "预警")[1:] if r[0] is not None]
     assert len(rows) == len(alerts) > 0
-    assert sorted(r[8] for r in rows) == sorted(a["message"] for a in alerts)
+    assert sorted(r[4] for r in rows) == sorted(a["message"] for a in alerts)
+    assert sorted(r[3] for r in rows) == sorted(a["clause"] for a in alerts)
     months = sorted((r for r in province.figures("henan") if r["scope"] == "institution"
                      and r["code"] == code and r["period_kind"] == "month"),
                     key=lambda r: str(r["period"]))

@@ -160,9 +160,7 @@ def why_not(status: dict[str, Any]) -> str:
 def _alerts_of(run: RunData, rule_id: str, region: str) -> list[dict[str, Any]]:
     names = run.names
     got = []
-    for a in run.alerts.to_pylist():
-        if a["rule_id"] != rule_id:
-            continue
+    for a in run.alerts_of(rule_id):
         inst = names.institutions.get(a["institution_code"] or "")
         if inst is None or names.within(inst.region_code, region):
             got.append(a)

@@ -142,8 +142,7 @@ def write(run: RunData, period: Period, out: Path, region: str | None = None) ->
 
     _online_sheet(wb, f, run, scope, period)
     for ranking, sheet, value_h, second_h, amount_h in RANKINGS:
-        got = [row for row in run.rankings.to_pylist() if row["ranking"] == ranking
-               and row["period"] == period.code] if run.rankings.num_rows else []
+        got = run.ranked(ranking, period.code)
         got = [row for row in got if row["scope"] in ("company",)
                or (row["scope"] == "institution" and inside(row["code"]))
                or (row["scope"] in ("city", "county")

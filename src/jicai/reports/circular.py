@@ -23,6 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from jicai.reports import charts, labels, numbers
 from jicai.reports.document import Doc, Heading, Image, Para, Signature, Table
 from jicai.reports.periods import Period
@@ -221,8 +224,7 @@ def _substitutes(doc: Doc, run: RunData, scope: Scope, insts: list[Row], no: str
     doc.add(Heading(f"（{no}）可替代产品采购量异常增长", 2))
     ran = {r["rule_id"]: r for r in run.rules}
     s2 = ran.get(S2)
-    alerts = [a for a in run.alerts.to_pylist() if a["rule_id"] == S2
-              and scope.run.names.within(
+    alerts = [a for a in run.alerts_of(S2) if scope.run.names.within(
                   scope.run.names.institutions[a["institution_code"]].region_code
                   if a["institution_code"] in scope.run.names.institutions else "", scope.code)]
     if s2 is None or s2.get("status") != "ran":
@@ -255,8 +257,8 @@ def interview_list(run: RunData, scope: Scope, period: Period, threshold: float)
     names = run.names
     reasons: dict[str, list[str]] = defaultdict(list)
     n1: dict[str, list[str]] = defaultdict(list)
-    for a in run.alerts.to_pylist():
-        if a["rule_id"] == N1 and a["institution_code"]:
+    for a in run.alerts_of(N1):
+        if a["institution_code"]:
             n1[a["institution_code"]].append(names.variety(a["variety_code"]))
     for code, n1_varieties in n1.items():
         reasons[code].append("不报量不采购中选产品而只采购高价非中选产品："
@@ -264,11 +266,13 @@ def interview_list(run: RunData, scope: Scope, period: Period, threshold: float)
     months = set(period.months())
     behind: dict[tuple[str, str, int, str], int] = defaultdict(int)
     over: dict[tuple[str, str, int, str], int] = defaultdict(int)
-    if run.cycles.num_rows:
-        for r in run.cycles.to_pylist():
-            if (r["scope"] != "institution" or r["period_kind"] != "month"
-                    or r["period"] not in months or r["variety_code"] is None):
-                continue
+    c = run.cycles
+    if c.num_rows:
+        c = c.filter(pc.and_(pc.and_(pc.equal(c.column("scope"), "institution"),
+                                     pc.is_in(c.column("period"),
+                                              pa.array(sorted(months), pa.string()))),
+                             pc.is_valid(c.column("variety_code"))))
+        for r in c.to_pylist():
             key = (r["code"], r["batch_code"], r["cycle_no"], r["variety_code"])
             exempt = "clinical_change" in (r.get("exemption") or "")
             running = r["end_date"] is None or r["period_end"] < r["end_date"]

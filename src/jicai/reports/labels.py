@@ -57,6 +57,7 @@ def exemption(value: str | None) -> str:
     return "、".join(EXEMPTION_ZH.get(v, v) for v in value.split(";"))
 
 
+@cache
 def rule_title(rule_id: str) -> str:
     from jicai.engine.registry import RULES, load_all
 

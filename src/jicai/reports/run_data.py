@@ -165,6 +165,24 @@ class RunData:
         return _rows(self.figures, scope=scope, period=period, period_kind=period_kind,
                      codes=codes, region_code=region_code)
 
+    def alerts_of(self, rule_id: str) -> list[dict[str, Any]]:
+        """The run's alerts of one rule (filtered in Arrow: a province has millions)."""
+        if self.alerts.num_rows == 0:
+            return []
+        rows: list[dict[str, Any]] = self.alerts.filter(
+            pc.equal(self.alerts.column("rule_id"), rule_id)).to_pylist()
+        return rows
+
+    def ranked(self, ranking: str, period: str) -> list[dict[str, Any]]:
+        """Rows of one ranking for one period (any scope), in rank order within a scope."""
+        t = self.rankings
+        if t.num_rows == 0:
+            return []
+        rows: list[dict[str, Any]] = t.filter(pc.and_(
+            pc.equal(t.column("ranking"), ranking),
+            pc.equal(t.column("period"), period))).to_pylist()
+        return sorted(rows, key=lambda r: (r["scope"], r["rank"]))
+
     def figure(self, scope: str, code: str, period: str,
                region_code: str | None = None) -> dict[str, Any]:
         rows = self.figure_rows(scope=scope, period=period, codes={code},

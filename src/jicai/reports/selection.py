@@ -63,12 +63,8 @@ class Scope:
 
     def ranking(self, ranking: str, scope: str | None = None) -> list[Row]:
         """Rows of ``rankings.parquet`` for this period, one level down, best first."""
-        t = self.run.rankings
-        if t.num_rows == 0:
-            return []
         lv = scope or self.child_level
-        rows = [r for r in t.to_pylist() if r["ranking"] == ranking
-                and r["period"] == self.period and r["scope"] == lv
+        rows = [r for r in self.run.ranked(ranking, self.period) if r["scope"] == lv
                 and (lv in ("institution", "company")
                      or r["region_code"] == self.code)]
         if lv == "institution":
