@@ -64,7 +64,7 @@ def table_rows(html: str, table: str = "main") -> list[list[str]]:
 
 def cards(html: str) -> dict[str, str]:
     return dict(re.findall(r'data-indicator="(\w+)"><div class="muted">[^<]*</div>'
-                           r'<div class="big">([^<]*)</div>', html))
+                           r'<div class="big[^"]*">([^<]*)</div>', html))
 
 
 # -- the run keeps its folder ---------------------------------------------------------------
