@@ -45,6 +45,19 @@ def test_a_web_run_writes_and_keeps_its_folder_and_the_pages_read_it(world, home
     completion = county["completion"]
     assert shown["completion"] == ("—" if completion is None else f"{completion * 100:.1f}%")
     assert "B县人民医院" not in html  # H_B's 1000 units are another county's
+    # the county's monitor.xlsx: its own figures rows only, filtered before writing
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(
+        as_("county_a").get("/dashboards/files/monitor.xlsx").content))
+    sheet = book["指标（本年累计）"]
+    codes = {r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"220102", "H_A"} <= codes <= {"220102", "H_A", "H_A2"}
+    whole = openpyxl.load_workbook(folder / "monitor.xlsx")["指标（本年累计）"]
+    assert {"220000", "220103", "H_B"} <= {r[1] for r in whole.iter_rows(min_row=2,
+                                                                        values_only=True)}
 
 
 def test_the_hospital_file_is_written_on_request_for_the_scope_only(world, home, as_) -> None:  # type: ignore[no-untyped-def]
