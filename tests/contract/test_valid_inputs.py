@@ -140,7 +140,7 @@ def province() -> dict[str, list[dict[str, Any]]]:
              "scanned_at": T(2025, 1, 6, 16, 50), "split": False, "order_line_id": "O1"},
             {"scan_id": "S2", "trace_code": "00812345678901234567",
              "institution_code": "H41130200017", "product_code": "PW", "event": "dispense",
-             "scanned_at": T(2025, 2, 1, 10, 5), "split": True, "order_line_id": None},
+             "scanned_at": T(2025, 2, 1, 0, 0), "split": True, "order_line_id": None},
         ],
         "prescriptions": [
             {"prescription_line_id": "R1", "institution_code": "H41130200017",

@@ -366,10 +366,16 @@ def _cell_text(v: object, column: Column | None
         # A date-time cell is a fraction of a day: round to the second it shows.
         if v.microsecond:
             v = (v + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
-        if not (v.hour or v.minute or v.second):
+        # Midnight is a date, except in a datetime column (an order placed at 00:00).
+        midnight = not (v.hour or v.minute or v.second)
+        if midnight and (column is None or column.kind is not Kind.DATETIME):
             return v.date().isoformat(), None
         return v.isoformat(" "), None
     if isinstance(v, dt.date):
+        # The reader gives a date for a date-time cell at midnight; so does a Parquet
+        # date given for a datetime column: both are that day at 00:00.
+        if column is not None and column.kind is Kind.DATETIME:
+            return f"{v.isoformat()} 00:00:00", None
         return v.isoformat(), None
     if isinstance(v, dt.time):
         return v.strftime("%H:%M:%S"), None
