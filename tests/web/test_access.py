@@ -57,6 +57,15 @@ GET: dict[str, tuple[Args, frozenset[str]]] = {
     "monitoring:runs": (NONE, RUNNERS),
     "monitoring:run": (lambda r: [r.run.pk], RUNNERS),
     "dashboards:overview": (NONE, REGION),
+    "dashboards:execution": (NONE, EVERYONE),
+    "dashboards:region": (lambda r: ["220102"], ABOVE_H_A),
+    "dashboards:institution": (lambda r: ["H_A"], ABOVE_H_A | {"hospital"}),
+    "dashboards:variety": (lambda r: ["V1"], REGION | INSTITUTIONS),
+    "dashboards:institution_report": (lambda r: ["H_A"], frozenset()),  # no run yet: nothing
+    "dashboards:company": (NONE, COMPANIES),
+    "dashboards:rankings": (NONE, EVERYONE),
+    "dashboards:ranking": (lambda r: ["payment_institutions"], EVERYONE),
+    "dashboards:download": (lambda r: ["progress.csv"], frozenset()),  # no run yet: nothing
     "audit:log": (NONE, OFFICERS | {"admin"}),
     "audit:export": (NONE, OFFICERS | {"admin"}),
     "api-1.0.0:openapi-view": (NONE, EVERYONE),
