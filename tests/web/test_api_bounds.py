@@ -171,3 +171,22 @@ def test_publishing_while_an_import_holds_the_lock_is_a_503(records: Records, wo
     # once the import is done, the same button publishes
     assert client.post("/monitoring/publish/").status_code == 302
     assert Publication.objects.filter(ok=True).count() == 1
+
+
+def test_a_workflow_refusal_comes_in_both_languages(records: Records, world: World) -> None:
+    url = f"/api/filings/{records.filing.pk}/return"
+    bearer(world, "county_a").post(url, {"reason": "请核实"}, content_type="application/json")
+    body = refused(bearer(world, "county_a").post(url, {"reason": "再次退回"},
+                                                  content_type="application/json"), 409)
+    assert body["detail"] != body["detail_en"]
+    assert "is not allowed while the record is" in body["detail_en"]
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in body["detail_en"])
+
+
+def test_in_both_fills_templates_either_way() -> None:
+    from jicai.web.api.errors import in_both
+
+    assert in_both("剩余 12 天") == ("剩余 12 天", "12 days left")
+    assert in_both("12 days left") == ("剩余 12 天", "12 days left")
+    assert in_both("请描述问题。") == ("请描述问题。", "Describe the problem.")
+    assert in_both("not in the catalogue") == ("not in the catalogue", "not in the catalogue")

@@ -19,8 +19,13 @@ responses into each operation of the OpenAPI schema.
 
 from __future__ import annotations
 
+import functools
+import gettext
+import re
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -53,6 +58,51 @@ ERROR_STATUSES: dict[int, str] = {
     422: "请求数据超出范围或格式不对 / a value is out of range or malformed",
     503: "仓库正忙（正在导入）或无法读取 / the warehouse is busy (an import) or unreadable",
 }
+
+
+_PLACEHOLDER = re.compile(r"%\\\((\w+)\\\)[sdi]")
+
+
+def _pattern(template: str) -> re.Pattern[str] | None:
+    """A regular expression matching ``template`` with its ``%(name)s`` filled in."""
+    try:
+        return re.compile("^" + _PLACEHOLDER.sub(r"(?P<\1>.+?)", re.escape(template)) + "$",
+                          re.DOTALL)
+    except re.error:  # the same placeholder twice
+        return None
+
+
+@functools.cache
+def _catalogue() -> tuple[dict[str, str], dict[str, str], list[tuple[Any, str, str]]]:
+    """The app's zh-hans catalogue both ways, and the patterns of its templates."""
+    path = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+    with path.open("rb") as fh:
+        catalog: dict[Any, str] = getattr(gettext.GNUTranslations(fh), "_catalog", {})
+    pairs = [(en, zh) for en, zh in catalog.items() if isinstance(en, str) and en and zh]
+    templates = [(rx_zh, rx_en, en, zh) for en, zh in pairs if "%(" in en
+                 for rx_zh, rx_en in [(_pattern(zh), _pattern(en))] if rx_zh and rx_en]
+    return ({zh: en for en, zh in pairs}, {en: zh for en, zh in pairs},
+            [((rx_zh, rx_en), en, zh) for rx_zh, rx_en, en, zh in templates])
+
+
+def in_both(text: str) -> tuple[str, str]:
+    """``text`` (a translated app message in either language) in Chinese and in English.
+
+    A message the catalogue does not hold (a joined list, another library's) is
+    given as it is in both.
+    """
+    to_en, to_zh, templates = _catalogue()
+    if text in to_en:
+        return text, to_en[text]
+    if text in to_zh:
+        return to_zh[text], text
+    for (rx_zh, rx_en), en, zh in templates:
+        for rx in (rx_zh, rx_en):
+            found = rx.match(text)
+            if found:
+                values = found.groupdict()
+                return zh % values, en % values
+    return text, text
 
 
 def _where(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -115,13 +165,14 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(WorkflowError)
     def refused(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
-        # The message is already in the caller's language (zh-hans unless switched).
-        return respond(request, 409, _body(str(exc), str(exc)))
+        # The message comes in the caller's language (zh-hans unless switched): both.
+        return respond(request, 409, _body(*in_both(str(exc))))
 
     @api.exception_handler(DjangoValidationError)
     def django_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-        text = "; ".join(str(m) for m in exc.messages)
-        return respond(request, 422, _body(text, text))
+        both = [in_both(str(m)) for m in exc.messages]
+        return respond(request, 422, _body("；".join(z for z, _e in both),
+                                           "; ".join(e for _z, e in both)))
 
     @api.exception_handler(WarehouseError)
     def busy(request: HttpRequest, exc: WarehouseError) -> HttpResponse:
