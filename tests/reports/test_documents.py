@@ -38,9 +38,9 @@ def _paragraphs(path: Path) -> list[str]:
     return [p.text for p in docx.Document(str(path)).paragraphs]
 
 
-def _pdf_text(path: Path) -> str:
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+def _pdf_text(path: Path, layout: bool = False) -> str:
+    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     return "".join(text.split())  # pdftotext spaces CJK from digits; compare without spaces
 
 
@@ -201,3 +201,39 @@ def test_assessment_workbook_is_the_runs_assessment_and_rankings(province: Provi
     assert checked == sum(1 for r in insts.values() if r["online_rate_drug"] is not None)
     assert any(r[4] == "未达标" for r in online)
     wb.close()
+
+
+def test_a_citys_circular_covers_its_counties_only(province: Province, tmp_path: Path) -> None:
+    cities = _rows(province, "city", QUARTER)
+    city = sorted(cities)[0]
+    jobs.circular(province.home, None, "henan", tmp_path, quarter=QUARTER, region=city,
+                  run_dir=province.runs["henan"])
+    d = docx.Document(str(tmp_path / f"季度通报-{QUARTER}-{city}.docx"))
+    paras = [p.text for p in d.paragraphs]
+    name = cities[city]["name"]
+    assert paras[0] == f"关于2025年第四季度{name}集中带量采购中选结果执行情况的通报"
+    assert paras[1] == "各县（区）医疗保障局，各有关医疗机构、医药企业："
+    counties = sorted((r for r in _rows(province, "county", QUARTER).values()
+                       if r["region_code"] == city), key=lambda r: str(r["code"]))
+    t1 = d.tables[0]
+    assert [r.cells[1].text for r in t1.rows[1:]] == [c["name"] for c in counties]
+    assert [r.cells[2].text for r in t1.rows[1:]] == [numbers.pct(c["completion"])
+                                                      for c in counties]
+    overall = next(p for p in paras if p.startswith("截至"))
+    assert f"约定采购量完成率 {numbers.pct(cities[city]['completion'])}" in overall
+
+
+def test_hospital_pdf_is_the_same_file(province: Province, tmp_path: Path) -> None:
+    insts = _rows(province, "institution", "2025-11")
+    code = sorted(insts)[0]
+    paths = jobs.hospital_monthly(province.home, None, "henan", tmp_path, month="2025-11",
+                                  institution=code, pdf=True, run_dir=province.runs["henan"])
+    (pdf,) = [p for p in paths if p.suffix == ".pdf"]
+    text = _pdf_text(pdf)
+    own = insts[code]
+    assert f"{own['name']}集中带量采购执行情况（一院一档）" in text
+    assert "一、本月概况" in text and "五、月度趋势" in text
+    rows = _pdf_text(pdf, layout=True)  # a table row reads across
+    assert "约定采购量完成率" + numbers.pct(own["completion"]) + "≥序时进度" in rows
+    assert "进院率" + numbers.pct(own["entry_rate"]) in rows
+    _assert_cjk_embedded_and_visible(pdf, tmp_path, str(own["name"]))

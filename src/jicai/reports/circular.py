@@ -37,6 +37,7 @@ TOP = 5
 N1 = "purchase.nonwinning_only"
 S2 = "substitute.abnormal_growth"
 LEVEL_NAME = {"city": "统筹地区（市）", "county": "县（区）"}
+ADDRESSEE = {"city": "各统筹地区医疗保障局，", "county": "各县（区）医疗保障局，"}
 
 
 def _t(col: str, row: Row) -> str:
@@ -81,8 +82,7 @@ def build(run: RunData, period: Period, work: Path, region: str | None = None) -
     child = LEVEL_NAME.get(scope.child_level or "", "")
 
     doc = Doc(title=f"关于{period.label}{scope.name}集中带量采购中选结果执行情况的通报",
-              addressee=(f"各{child.split('（')[0] if child else '有关单位'}医疗保障局，"
-                         "各有关医疗机构、医药企业：" if child else "各有关医疗机构、医药企业："),
+              addressee=ADDRESSEE.get(scope.child_level or "", "") + "各有关医疗机构、医药企业：",
               footer=f"{scope.name}集采执行情况通报 · {period.label}")
     doc.add(Para(
         f"为落实{run.profile.name}关于健全常态化监测机制的要求（HENAN 二(九)），依托医保信息平台"
