@@ -55,4 +55,6 @@ def test_the_inbox_pages_and_filters_by_names(world: World, tmp_path: Path,
     page = client.get("/alerts/?region=A县", **ZH).content.decode()
     assert "共 80 行 · 第 1 / 2 页" in page
     delayed = client.get("/alerts/delayed/", **ZH).content.decode()
-    assert 'id="distributors"' in delayed and "OL-000" not in delayed  # a summary first
+    # one distributor: its summary row and, at once, its orders 50 to a page
+    assert 'id="distributors"' in delayed and "共 120 行 · 第 1 / 3 页" in delayed
+    assert "OL-000" in delayed and "OL-050" not in delayed

@@ -100,5 +100,8 @@ def test_the_page_publishes_and_runs(world: World, home: Path, as_) -> None:
     response = client.post("/monitoring/run/", {"as_of": "2025-09-30", "profile": PROFILE})
     run = MonitorRun.objects.get()
     assert response.url == f"/monitoring/run/{run.pk}/"
-    assert "order.unresponded_48h" in client.get(response.url).content.decode()
+    page = client.get(response.url).content.decode()
+    # the rule by its title and code in the page's language, never by its id
+    assert bridge.rule_titles()["order.unresponded_48h"][0] in page and "R1" in page
+    assert "order.unresponded_48h" not in page
     assert Alert.objects.filter(run=run).exists()

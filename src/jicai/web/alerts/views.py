@@ -136,6 +136,8 @@ def delayed(request: HttpRequest) -> HttpResponse:
         n=Count("id"), escalated=Count("id", filter=Q(rule_id="order.escalation_24h")))
         .order_by("-n", "distributor_id"))
     chosen = request.GET.get("distributor")
+    if chosen is None and len(summary) == 1:  # a distributor sees its own list at once
+        chosen = summary[0]["distributor_id"] or ""
     page = None
     if chosen is not None:
         rows = alerts.filter(distributor_id=chosen or None).select_related("institution") \

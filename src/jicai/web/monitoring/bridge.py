@@ -71,6 +71,14 @@ def demand_ratio(profile: str) -> float | None:
     return None if rule is None else float(rule.settings["ratio"])
 
 
+def rule_codes() -> dict[str, str]:
+    """Rule id → its short code in rules.md (P1, R1 …), from the engine's registry."""
+    from jicai.engine.registry import RULES, load_all
+
+    load_all()
+    return {rid: r.code for rid, r in RULES.items()}
+
+
 def rule_titles() -> dict[str, tuple[str, str]]:
     """Rule id → (Chinese title, English title), from the engine's registry."""
     from jicai.engine.registry import RULES, load_all

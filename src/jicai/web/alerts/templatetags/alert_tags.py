@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -25,6 +26,39 @@ def _titles() -> dict[str, tuple[str, str]]:
 def rule_title(rule_id: str) -> str:
     zh, en = _titles().get(rule_id, (rule_id, rule_id))
     return zh if (get_language() or "zh").startswith("zh") else en
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    try:
+        from jicai.web.monitoring.bridge import rule_codes
+
+        return rule_codes()
+    except ImportError:
+        return {}
+
+
+@register.filter
+def rule_code(rule_id: str) -> str:
+    """The rule's short code (规则 R1), which officers and rules.md use; never the id."""
+    return _codes().get(rule_id, "")
+
+
+_RULE_STATUS = {"ran": _("ran"), "off": _("off: a table it needs is missing"),
+                "unavailable": _("not available")}
+
+
+@register.filter
+def severity_label(value: str) -> str:
+    from jicai.web.alerts.models import Severity
+
+    return str(dict(Severity.choices).get(value, value))
+
+
+@register.filter
+def rule_status(value: str) -> str:
+    """A rule's status in a monitor run (ran / off / unavailable) in words."""
+    return str(_RULE_STATUS.get(value, value))
 
 
 @lru_cache(maxsize=8)
