@@ -128,7 +128,8 @@ def test_circular_interview_list_is_repeated_p1(province: Province, out: Path) -
     expected = sorted({k[0] for k, n in counts.items() if n >= 2})
     assert expected
     d = docx.Document(str(out / f"季度通报-{QUARTER}.docx"))
-    table = next(t for t in d.tables if [c.text for c in t.rows[0].cells][-1] == "约谈事由")
+    # the full list: the annex when the body shows only the first 20
+    table = [t for t in d.tables if [c.text for c in t.rows[0].cells][-1] == "约谈事由"][-1]
     names = {str(r["code"]): r["name"] for r in _rows(province, "institution", QUARTER).values()}
     got = sorted(c for c, n in names.items()
                  if n in {row.cells[1].text for row in table.rows[1:]})
@@ -237,3 +238,20 @@ def test_hospital_pdf_is_the_same_file(province: Province, tmp_path: Path) -> No
     assert "约定采购量完成率" + numbers.pct(own["completion"]) + "≥序时进度" in rows
     assert "进院率" + numbers.pct(own["entry_rate"]) in rows
     _assert_cjk_embedded_and_visible(pdf, tmp_path, str(own["name"]))
+
+
+def test_a_long_interview_list_goes_to_an_annex(province: Province, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from jicai.reports import circular
+
+    monkeypatch.setattr(circular, "TALKS_SHOWN", 3)
+    jobs.circular(province.home, None, "henan", tmp_path, quarter=QUARTER,
+                  run_dir=province.runs["henan"])
+    d = docx.Document(str(tmp_path / f"季度通报-{QUARTER}.docx"))
+    body, annex = [t for t in d.tables if t.rows[0].cells[-1].text == "约谈事由"]
+    assert len(body.rows) == 1 + 3
+    assert len(annex.rows) > len(body.rows)
+    assert [r.cells[1].text for r in body.rows[1:]] == [r.cells[1].text for r in annex.rows[1:4]]
+    paras = [p.text for p in d.paragraphs]
+    assert "附件：约谈名单" in paras
+    assert paras.index("附件：约谈名单") > paras.index("四、工作要求")

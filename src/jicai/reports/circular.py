@@ -34,6 +34,7 @@ from jicai.reports.run_data import RunData
 from jicai.reports.selection import Row, Scope, scope_for, worst
 
 TOP = 5
+TALKS_SHOWN = 20  # the body lists the most serious; the annex lists every one
 N1 = "purchase.nonwinning_only"
 S2 = "substitute.abnormal_growth"
 LEVEL_NAME = {"city": "统筹地区（市）", "county": "县（区）"}
@@ -196,12 +197,13 @@ def build(run: RunData, period: Period, work: Path, region: str | None = None) -
             kinds.append("本季度多个月末采购进度低于序时进度")
         if any("占比" in t["reason"] for t in talks):
             kinds.append("本季度多个月末非中选产品占比超标")
+        shown = talks[:TALKS_SHOWN]
         doc.add(Para(
-            f"以下 {len(talks)} 家医疗机构存在{'、'.join(kinds)}的问题，请所在地医保部门约谈其"
-            "负责人（GANZHOU 二(三)；HENAN 二(十)），督促限期整改。"))
-        doc.add(Table(["序号", "医疗机构", "所属地区", "约谈事由"],
-                      [[str(i + 1), t["name"], t["where"], t["reason"]]
-                       for i, t in enumerate(talks)], widths=(0.6, 3.0, 2.0, 6.0)))
+            f"共 {len(talks):,} 家医疗机构存在{'、'.join(kinds)}的问题，请所在地医保部门约谈其"
+            "负责人（GANZHOU 二(三)；HENAN 二(十)），督促限期整改。"
+            + (f"问题最突出的 {len(shown)} 家列示如下，完整名单见附件。" if len(talks) > len(shown)
+               else "名单如下。")))
+        doc.add(_talks_table(shown))
     else:
         doc.add(Para("本季度未发现需约谈的医疗机构。"))
 
@@ -217,7 +219,15 @@ def build(run: RunData, period: Period, work: Path, region: str | None = None) -
         "各统筹地区医保部门请于下季度首月底前将整改落实情况报送。"):
         doc.add(Para(text))
     doc.add(Signature([f"{scope.name}医疗保障局", numbers.cn_date(period.end)]))
+    if len(talks) > TALKS_SHOWN:
+        doc.add(Heading("附件：约谈名单"), _talks_table(talks))
     return doc
+
+
+def _talks_table(talks: list[dict[str, str]]) -> Table:
+    return Table(["序号", "医疗机构", "所属地区", "约谈事由"],
+                 [[str(i + 1), t["name"], t["where"], t["reason"]] for i, t in enumerate(talks)],
+                 widths=(0.6, 3.0, 2.0, 6.0))
 
 
 def _substitutes(doc: Doc, run: RunData, scope: Scope, insts: list[Row], no: str) -> None:
@@ -256,11 +266,13 @@ def interview_list(run: RunData, scope: Scope, period: Period, threshold: float)
     """Institutions for 约谈: N1 at the quarter's end, or P1 / S1 at ≥ 2 month-ends."""
     names = run.names
     reasons: dict[str, list[str]] = defaultdict(list)
+    weight: dict[str, int] = defaultdict(int)
     n1: dict[str, list[str]] = defaultdict(list)
     for a in run.alerts_of(N1):
         if a["institution_code"]:
             n1[a["institution_code"]].append(names.variety(a["variety_code"]))
     for code, n1_varieties in n1.items():
+        weight[code] += len(set(n1_varieties))
         reasons[code].append("不报量不采购中选产品而只采购高价非中选产品："
                              + "、".join(sorted(set(n1_varieties))))
     months = set(period.months())
@@ -289,6 +301,7 @@ def interview_list(run: RunData, scope: Scope, period: Period, threshold: float)
             if k >= 2:
                 per[code].add(names.variety(v))
         for code, vs in per.items():
+            weight[code] += len(vs)
             reasons[code].append(f"{label}（{len(vs)} 个品种：{'、'.join(sorted(vs)[:4])}"
                                  f"{'等' if len(vs) > 4 else ''}）")
     out = []
@@ -300,8 +313,8 @@ def interview_list(run: RunData, scope: Scope, period: Period, threshold: float)
         where = "".join(names.region(chain[lv]) for lv in ("city", "county") if lv in chain)
         out.append({"code": code, "name": inst.name, "where": where,
                     "reason": "；".join(reasons[code])})
-    # N1 first (the notice's 约谈医疗机构负责人), then by the number of reasons, then code
-    out.sort(key=lambda t: (0 if t["code"] in n1 else 1, -t["reason"].count("；"), t["code"]))
+    # N1 first (the notice's 约谈医疗机构负责人), then by the varieties concerned, then code
+    out.sort(key=lambda t: (0 if t["code"] in n1 else 1, -weight[t["code"]], t["code"]))
     return out
 
 
