@@ -35,8 +35,9 @@ def read_alerts_csv(path: Path) -> pa.Table:
     table = pacsv.read_csv(path, convert_options=opts)
     # The monitor quoted formula-like text (jicai.spreadsheet); take the text back as it was.
     for i, field in enumerate(table.schema):
-        if pa.types.is_string(field.type):
-            values = [None if v is None else restore_text(v) for v in table.column(i).to_pylist()]
+        column = table.column(i)
+        if pa.types.is_string(field.type) and pc.any(pc.starts_with(column, "'")).as_py():
+            values = [None if v is None else restore_text(v) for v in column.to_pylist()]
             table = table.set_column(i, field, pa.array(values, pa.string()))
     return table
 

@@ -2,7 +2,10 @@
 
 Append-only is enforced three times: :class:`AuditEvent` refuses ``save`` of an
 existing row and ``delete``; its manager refuses bulk ``update``/``delete``; and
-a database trigger (migration 0002) refuses UPDATE and DELETE from any client.
+database triggers refuse UPDATE and DELETE from any client (migration 0002; also
+TRUNCATE on PostgreSQL) and, on SQLite, an INSERT that reuses an id (migration
+0003: REPLACE deletes the old row without firing DELETE triggers). The database's
+owner can still drop the triggers: see docs/web.md, "Security".
 """
 
 from __future__ import annotations
