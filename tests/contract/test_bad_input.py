@@ -194,9 +194,12 @@ def test_a_long_code_typed_as_a_number_is_refused(tmp_path: Path) -> None:
     _xlsx(d / "trace_scans.xlsx",
           ["scan_id", "trace_code", "institution_code", "product_code", "event", "scanned_at"],
           [["S1", 81234567890123456789, "H1", "PW", "receive", "2025-01-06 16:50:00"],
-           ["S2", "00812345678901234567", "H1", "PW", "receive", "2025-01-06 16:51:00"]])
-    assert _problems(d) == [("trace_scans.xlsx", 2, "trace_code", "8.12345678901235e+19",
-                             "precision")]
+           ["S2", "00812345678901234567", "H1", "PW", "receive", "2025-01-06 16:51:00"],
+           ["S3", "00812345678901234568", "H1", "PW", "return", "2025-01-06 16:52:00"]])
+    # The cell's problem is named with the file's other problems.
+    assert _problems(d) == [
+        ("trace_scans.xlsx", 2, "trace_code", "8.12345678901235e+19", "precision"),
+        ("trace_scans.xlsx", 4, "event", "return", "type")]
 
 
 # --- damaged files -------------------------------------------------------------------------
@@ -221,6 +224,10 @@ _DAMAGED = {
     "not parquet.parquet": lambda p: b"PAR1 but not really" * 10,
     "binary.csv": lambda p: bytes(range(256)) * 4,
     "latin-1.csv": lambda p: "company_code,name,role\nX,Café\xa0\xff,both\n".encode("latin-1"),
+    # GB18030 for its first 5 MB (what the encoding is recognised by), then a bad byte
+    "broken gb18030.csv": lambda p: ("企业编码,企业名称,企业类型\n"
+                                     + f"{M1},甲制药,生产企业\n" * 120_000).encode("gb18030")
+    + b"X,\xff\xff,both\n",
 }
 
 

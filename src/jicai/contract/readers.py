@@ -111,6 +111,9 @@ def discover(data_dir: Path) -> tuple[list[SourceFile], list[Problem], list[str]
     return sources, problems, ignored
 
 
+# Problems of one workbook cell: the file is read all the same.
+CELL_PROBLEMS = ("precision", "formula_error")
+
 _EXPECTED_FILE = {
     "csv": ("UTF-8 或 GB18030 编码、逗号分隔、首行为表头的 CSV 文件",
             "a CSV file, UTF-8 or GB18030, comma-separated, first row a header"),
@@ -125,8 +128,10 @@ def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str,
     """Create DuckDB table ``name`` from ``src`` (file order kept in rowid).
 
     Returns problems that stop the file from being read at all (an unknown encoding,
-    ragged rows, a damaged workbook, a duplicate or far too wide header, a number cell
-    that lost a code's digits); the table is then not created. With ``lazy``, a UTF-8
+    ragged rows, a damaged workbook, a duplicate or far too wide header); the table is
+    then not created. Problems of single workbook cells (a number cell that lost a
+    code's digits, a formula error; codes in :data:`CELL_PROBLEMS`) come with the
+    table created, so that the file's other problems can be named too. With ``lazy``, a UTF-8
     CSV or a Parquet source becomes a view instead: nothing is read until it is queried
     (and a damaged file fails then), and there is no rowid. Drop it with
     :func:`drop_raw`.
@@ -144,9 +149,6 @@ def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str,
         else:
             table, cell_problems = read_first_sheet(src.path, TABLES[src.table], SOURCE_ROW)
             _check_header(src.label, [n for n in table.column_names if n != SOURCE_ROW])
-            if cell_problems:
-                return [Problem(src.label, c.row, c.column, c.value, c.zh, c.en, c.code)
-                        for c in cell_problems]
             # A result left open on the connection makes DuckDB 2 refuse to register.
             complete = getattr(con, "complete", None)
             if complete is not None:
@@ -156,6 +158,9 @@ def load_raw(con: duckdb.DuckDBPyConnection, src: SourceFile, name: str,
                 con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
             finally:
                 con.unregister(f"{name}_arrow")
+            # The table exists: its other problems are named beside these.
+            return [Problem(src.label, c.row, c.column, c.value, c.zh, c.en, c.code)
+                    for c in cell_problems]
     except _HeaderProblem as exc:
         return [exc.problem]
     except FileProblem as exc:

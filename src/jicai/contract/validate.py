@@ -25,7 +25,13 @@ from pathlib import Path
 import duckdb
 
 from jicai.contract.problems import Problem
-from jicai.contract.readers import SOURCE_ROW, SourceFile, drop_raw, load_raw
+from jicai.contract.readers import (
+    CELL_PROBLEMS,
+    SOURCE_ROW,
+    SourceFile,
+    drop_raw,
+    load_raw,
+)
 from jicai.contract.schemas import TABLES, Column, Exclusion, Kind, Reference, Table
 from jicai.contract.sql import count, lit, one_row, q
 
@@ -363,9 +369,9 @@ def stage(con: duckdb.DuckDBPyConnection, sources: list[SourceFile],
         table = TABLES[src.table]
         raw_name = f"raw_{src.table}"
         load_problems = load_raw(con, src, raw_name)
-        if load_problems:
-            problems.extend(load_problems)
-            continue
+        problems.extend(load_problems)
+        if any(p.code not in CELL_PROBLEMS for p in load_problems):
+            continue  # the file could not be read at all
         plan = _plan(con, src, raw_name)
         problems.extend(plan.header_problems)
         row = f"CAST({q(SOURCE_ROW)} AS BIGINT)" if plan.has_source_row \
@@ -464,6 +470,7 @@ def write_checked(con: duckdb.DuckDBPyConnection, src: SourceFile, out: Path,
     table = TABLES[src.table]
     raw_name = f"raw_{src.table}"
     if load_raw(con, src, raw_name, lazy=True):
+        drop_raw(con, raw_name)  # a workbook with a faulty cell is loaded all the same
         raise RowFault(f"{src.label}: unreadable")
     try:
         plan = _plan(con, src, raw_name)
