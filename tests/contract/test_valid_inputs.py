@@ -28,6 +28,7 @@ from builders import DS, M1, M2
 from jicai.cli import main
 from jicai.contract.readers import discover
 from jicai.contract.schemas import TABLES, Column, Kind
+from jicai.errors import ContractError
 from jicai.warehouse.store import Warehouse
 
 D = dt.date
@@ -401,3 +402,19 @@ def test_jicai_monitor_data_dir(tmp_path: Path) -> None:
     ref = _monitor(write_folder(tmp_path / "ref", "csv-utf8", chinese=False), tmp_path / "o1")
     assert ref["progress.csv"].count(b"\n") == 2  # the header and B1/1/H41130200017/V1
     assert _monitor(write_mixed(tmp_path / "d"), tmp_path / "o2") == ref
+
+
+def test_a_workbook_whose_table_starts_below_and_right_of_a1(tmp_path: Path) -> None:
+    """Blank rows above the header and blank columns left of it are not the table; rows
+    are still named as the sheet numbers them."""
+    d = tmp_path / "d"
+    d.mkdir()
+    wb = xlsxwriter.Workbook(str(d / "companies.xlsx"))
+    ws = wb.add_worksheet()
+    ws.write_row(2, 1, ["企业编码", "企业名称", "企业类型"])
+    ws.write_row(3, 1, [M1, "甲制药有限公司", "生产企业"])
+    ws.write_row(5, 1, [M2, "乙制药有限公司", "代理商"])  # row 6 as the sheet shows it
+    wb.close()
+    with pytest.raises(ContractError) as err:
+        Warehouse(tmp_path / "home").import_folder(d)
+    assert [(p.row, p.column, p.value) for p in err.value.problems] == [(6, "role", "代理商")]
