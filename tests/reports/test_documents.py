@@ -68,8 +68,7 @@ def _assert_cjk_embedded_and_visible(pdf: Path, tmp: Path, title: str) -> None:
 def test_circular_overall_figures_are_the_quarters(province: Province, out: Path) -> None:
     path = out / f"季度通报-{QUARTER}.docx"
     paras = _paragraphs(path)
-    title = "关于2025年第四季度中州省集中带量采购中选结果执行情况的通报"
-    assert paras[0] == title
+    assert paras[0] == "关于2025年第四季度中州省集中带量采购\n中选结果执行情况的通报"
     (prov,) = _rows(province, "province", QUARTER).values()
     overall = next(p for p in paras if p.startswith("截至2025年11月30日"))
     assert f"约定采购量完成率 {numbers.pct(prov['completion'])}" in overall
@@ -139,7 +138,7 @@ def test_circular_interview_list_is_repeated_p1(province: Province, out: Path) -
 
 def test_circular_pdf_has_embedded_chinese_fonts_and_glyphs(out: Path, tmp_path: Path) -> None:
     _assert_cjk_embedded_and_visible(out / f"季度通报-{QUARTER}.pdf", tmp_path,
-                                     "关于2025年第四季度中州省集中带量采购中选结果执")
+                                     "关于2025年第四季度中州省集中带量采购中选结果执行情况的通报")
 
 
 def test_annual_report_follows_the_template(province: Province, out: Path,
@@ -212,7 +211,7 @@ def test_a_citys_circular_covers_its_counties_only(province: Province, tmp_path:
     d = docx.Document(str(tmp_path / f"季度通报-{QUARTER}-{city}.docx"))
     paras = [p.text for p in d.paragraphs]
     name = cities[city]["name"]
-    assert paras[0] == f"关于2025年第四季度{name}集中带量采购中选结果执行情况的通报"
+    assert paras[0] == f"关于2025年第四季度{name}集中带量采购\n中选结果执行情况的通报"
     assert paras[1] == "各县（区）医疗保障局，各有关医疗机构、医药企业："
     counties = sorted((r for r in _rows(province, "county", QUARTER).values()
                        if r["region_code"] == city), key=lambda r: str(r["code"]))

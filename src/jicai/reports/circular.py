@@ -82,7 +82,7 @@ def build(run: RunData, period: Period, work: Path, region: str | None = None) -
     th = nonwinning_threshold(run.profile)
     child = LEVEL_NAME.get(scope.child_level or "", "")
 
-    doc = Doc(title=f"关于{period.label}{scope.name}集中带量采购中选结果执行情况的通报",
+    doc = Doc(title=f"关于{period.label}{scope.name}集中带量采购\n中选结果执行情况的通报",
               addressee=ADDRESSEE.get(scope.child_level or "", "") + "各有关医疗机构、医药企业：",
               footer=f"{scope.name}集采执行情况通报 · {period.label}")
     doc.add(Para(

@@ -51,7 +51,7 @@ Block = Heading | Para | Table | Image | Signature
 
 @dataclass
 class Doc:
-    title: str
+    title: str  # "\n" where a long title breaks (公文 titles break between words)
     subtitle: str = ""
     addressee: str = ""  # 主送 (the line after the title)
     blocks: list[Block] = field(default_factory=list)
@@ -96,7 +96,7 @@ def write_docx(doc: Doc, path: Path) -> Path:
     from docx.shared import Cm, Pt, RGBColor
 
     d = docx.Document()
-    d.core_properties.title = doc.title
+    d.core_properties.title = doc.title.replace("\n", "")
     d.core_properties.author = "jicai"
     sec = d.sections[0]
     sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
@@ -114,7 +114,11 @@ def write_docx(doc: Doc, path: Path) -> Path:
 
     p = d.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run_font(p.add_run(doc.title), TITLE_FONT, 20, True)
+    for k, line in enumerate(doc.title.split("\n")):  # a title breaks where the author says
+        r = p.add_run(line)
+        _run_font(r, TITLE_FONT, 20, True)
+        if k < doc.title.count("\n"):
+            r.add_break()
     if doc.subtitle:
         p = d.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
