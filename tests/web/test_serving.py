@@ -8,6 +8,7 @@ be reported, while ECharts and Swagger UI (both served locally) still draw.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,29 +39,54 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _get(url: str) -> tuple[int, dict[str, str], bytes]:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.status, dict(response.headers.items()), response.read()
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
-def test_jicai_serve_runs_waitress(tmp_path: Path) -> None:
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, dict(response.headers.items()), response.read()
+    except urllib.error.HTTPError as exc:  # a redirect, not followed
+        return exc.code, dict(exc.headers.items()), exc.read()
+
+
+@contextlib.contextmanager
+def _serving(home: Path, **extra: str) -> Iterator[tuple[int, list[str]]]:
+    """``jicai serve`` as a process on a free port; stopped with SIGTERM at the end."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("DJANGO_SETTINGS_MODULE", "JICAI_HOME", "DATABASE_URL",
-                        "JICAI_AUDIT_DB_GUARD")}
-    server = subprocess.Popen([str(JICAI), "serve", "--home", str(tmp_path / "home"),
-                               "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+                        "JICAI_AUDIT_DB_GUARD", "JICAI_HTTPS")}
+    env.update(extra)
+    server = subprocess.Popen([str(JICAI), "serve", "--home", str(home), "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    stderr: list[str] = []
     try:
         deadline = time.monotonic() + 120  # migrations on a busy machine
         while True:
             try:
-                status, headers, body = _get(f"http://127.0.0.1:{port}/accounts/login/")
-                break
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise
                 time.sleep(0.5)
+        yield port, stderr
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=30)
+        stderr.append(err)
+        stderr.append(f"exit {server.returncode}")
+
+
+def test_jicai_serve_runs_waitress(tmp_path: Path) -> None:
+    with _serving(tmp_path / "home") as (port, stderr):
+        status, headers, body = _get(f"http://127.0.0.1:{port}/accounts/login/")
         assert status == 200
         assert headers["Server"] == "jicai"  # waitress's ident (runserver says WSGIServer/…)
         assert "登录" in body.decode()
@@ -67,15 +94,28 @@ def test_jicai_serve_runs_waitress(tmp_path: Path) -> None:
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers  # plain HTTP: no HSTS
         status, headers, body = _get(f"http://127.0.0.1:{port}/static/jicai/app.css")
         assert status == 200 and "max-age=3600" in headers["Cache-Control"]  # WhiteNoise
+        assert "Access-Control-Allow-Origin" not in headers
         assert b"{" in body
-    finally:
-        server.send_signal(signal.SIGTERM)
-        _out, err = server.communicate(timeout=30)
-    assert server.returncode == 0, err
-    assert "stopped." in err
-    assert "Starting development server" not in err
+    assert stderr[-1] == "exit 0", stderr
+    assert "stopped." in stderr[0]
+    assert "Starting development server" not in stderr[0]
+
+
+def test_behind_a_tls_proxy(tmp_path: Path) -> None:
+    """JICAI_HTTPS=1: plain HTTP is redirected; the proxy's X-Forwarded-Proto is believed."""
+    with _serving(tmp_path / "home", JICAI_HTTPS="1") as (port, stderr):
+        url = f"http://127.0.0.1:{port}/accounts/login/"
+        status, headers, _body = _get(url)
+        assert status == 301 and headers["Location"] == f"https://127.0.0.1:{port}/accounts/login/"
+        status, headers, body = _get(url, {"X-Forwarded-Proto": "https"})
+        assert status == 200 and "登录" in body.decode()
+        assert headers["Strict-Transport-Security"] == (
+            "max-age=31536000; includeSubDomains; preload")
+        assert "Secure" in headers["Set-Cookie"] and "csrftoken" in headers["Set-Cookie"]
+    assert stderr[-1] == "exit 0", stderr
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +230,13 @@ def test_check_deploy_is_clean_behind_tls(tmp_path: Path) -> None:
     found = sorted({w for w in ("W004", "W008", "W012", "W016", "W009", "W018", "W020")
                     if f"security.{w}" in plain.stderr + plain.stdout})
     assert found == ["W004", "W008", "W012", "W016"], plain.stderr
+
+
+def test_a_client_cannot_claim_https(tmp_path: Path) -> None:
+    """The same header from an address that is not the trusted proxy is stripped."""
+    with _serving(tmp_path / "home", JICAI_HTTPS="1",
+                  JICAI_TRUSTED_PROXY="10.255.255.1") as (port, stderr):
+        status, headers, _body = _get(f"http://127.0.0.1:{port}/accounts/login/",
+                                      {"X-Forwarded-Proto": "https"})
+        assert status == 301 and headers["Location"].startswith("https://")
+    assert stderr[-1] == "exit 0", stderr
