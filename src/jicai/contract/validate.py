@@ -219,8 +219,9 @@ def _typed_source_expr(col: Column, src: str, src_type: str) -> str | None:
     if k is Kind.INT and decimal:
         return f"CASE WHEN {src} = floor({src}) THEN TRY_CAST({src} AS BIGINT) END"
     if k is Kind.INT and floating:
-        # Within 1e-9 of a whole number is binary noise (a spreadsheet's 2.9999999999).
-        return (f"CASE WHEN {finite} AND abs({src} - round({src})) <= 1e-9 "
+        # Within 1e-9 (relative, at least 1e-9) of a whole number is binary noise.
+        return (f"CASE WHEN {finite} AND abs({src} - round({src})) "
+                f"<= 1e-9 * greatest(1, abs({src})) "
                 f"THEN TRY_CAST(round({src}) AS BIGINT) END")
     if k is Kind.MONEY and integer:
         return f"TRY_CAST({src} AS DECIMAL(18,4))"

@@ -393,7 +393,8 @@ def _number_text(x: float, column: Column | None, exact: int | None
     if kind is Kind.MONEY:
         return (f"{round(x, 4):.4f}" if abs(x) < 1e14 else repr(x)), None
     nearest = round(x)
-    whole = abs(x - nearest) <= 1e-9
+    # Noise is relative to the number: 1e-9 of it, and at least 1e-9.
+    whole = abs(x - nearest) <= 1e-9 * max(1.0, abs(x))
     if kind is Kind.INT or kind is Kind.BOOL:
         return (str(int(nearest)) if whole and abs(x) < 2**63 else repr(x)), None
     if kind in (Kind.TEXT, Kind.ENUM) and abs(x) >= _EXACT_LIMIT:
