@@ -418,3 +418,28 @@ def test_a_workbook_whose_table_starts_below_and_right_of_a1(tmp_path: Path) -> 
     with pytest.raises(ContractError) as err:
         Warehouse(tmp_path / "home").import_folder(d)
     assert [(p.row, p.column, p.value) for p in err.value.problems] == [(6, "role", "代理商")]
+
+
+def test_formula_noise_is_read_as_the_number_excel_shows(tmp_path: Path) -> None:
+    d = tmp_path / "d"
+    write_folder(d, "csv-utf8", chinese=False,
+                 tables={k: v for k, v in province().items() if k not in (
+                     "orders", "payments", "trace_scans")})
+    wb = xlsxwriter.Workbook(str(d / "orders.xlsx"))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["order_line_id", "institution_code", "product_code", "ordered_at",
+                        "qty_packs", "unit_price", "amount"])
+    cells = [("O1", 2.9999999999, 3.3000000000000003, 9.899999999999999),
+             ("O2", 1.0000000000000002, 8049.719999999999, 8049.719999999999)]
+    for i, (line, qty, price, amount) in enumerate(cells, start=1):
+        ws.write_row(i, 0, [line, "H2", "PW", "2025-01-05 09:00:00"])
+        ws.write_formula(i, 4, "=3", None, qty)
+        ws.write_formula(i, 5, "=1.1*3", None, price)
+        ws.write_formula(i, 6, f"=E{i + 1}*F{i + 1}", None, amount)
+    wb.close()
+    w = Warehouse(tmp_path / "home")
+    w.import_folder(d)
+    got = sorted((r["order_line_id"], r["qty_packs"], r["unit_price"], r["amount"])
+                 for r in w.read("orders").to_pylist())
+    assert got == [("O1", 3, M("3.3000"), M("9.9000")),
+                   ("O2", 1, M("8049.7200"), M("8049.7200"))]
