@@ -64,3 +64,17 @@ def test_numbers_as_a_bureau_writes_them() -> None:
     assert numbers.yuan(0.0) == "0.00"
     assert numbers.points(-0.0391) == "-3.9个百分点" and numbers.points(0.087) == "+8.7个百分点"
     assert numbers.count(12345) == "12,345"
+
+
+def test_the_demos_step_writes_every_document_for_the_runs_periods(
+        province: Province, tmp_path: Path) -> None:
+    from jicai.reports.jobs import documents_for_run
+
+    paths = documents_for_run(province.home, province.runs["henan"], tmp_path)
+    names = {p.name for p in paths}
+    assert {"季度通报-2025Q4.docx", "季度通报-2025Q4.pdf", "年度报告-2025.docx",
+            "年度报告-2025.pdf", "考核表-2025.xlsx", "index.xlsx"} <= names
+    books = [p for p in paths if p.parent.name == "一院一档-2025-11" and p.name != "index.xlsx"]
+    assert len(books) == sum(1 for r in province.figures("henan")
+                             if r["scope"] == "institution" and r["period"] == "2025-11")
+    assert all(p.exists() and p.stat().st_size > 0 for p in paths)
