@@ -224,6 +224,7 @@ _DAMAGED = {
     "not parquet.parquet": lambda p: b"PAR1 but not really" * 10,
     "binary.csv": lambda p: bytes(range(256)) * 4,
     "latin-1.csv": lambda p: "company_code,name,role\nX,Café\xa0\xff,both\n".encode("latin-1"),
+    "utf-16.csv": lambda p: "company_code\tname\trole\n".encode("utf-16"),
     # GB18030 for its first 5 MB (what the encoding is recognised by), then a bad byte
     "broken gb18030.csv": lambda p: ("企业编码,企业名称,企业类型\n"
                                      + f"{M1},甲制药,生产企业\n" * 120_000).encode("gb18030")

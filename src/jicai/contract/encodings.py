@@ -35,6 +35,11 @@ def detect(path: Path) -> str:
     """``utf-8``, ``utf-8-sig`` (a UTF-8 BOM) or ``gb18030``; FileProblem otherwise."""
     with path.open("rb") as fh:
         head = fh.read(_CHUNK)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # Excel's "Unicode text" export: tab-separated UTF-16.
+            raise FileProblem("文件是 UTF-16 编码（Excel 的“Unicode 文本”）：请另存为“CSV UTF-8（逗号分隔）”",
+                              "the file is UTF-16 (Excel's \"Unicode text\"): save it as "
+                              "\"CSV UTF-8 (comma delimited)\"")
         if head.startswith(codecs.BOM_UTF8):
             _check_text(head)
             return UTF8_BOM
