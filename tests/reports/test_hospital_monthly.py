@@ -229,3 +229,14 @@ def test_worker_processes_write_the_same_bytes(province: Province, written: Path
     assert len(books) > 1
     for p in books:
         assert p.read_bytes() == (written / p.name).read_bytes(), p.name
+
+
+def test_file_names_keep_codes_and_names_but_no_path() -> None:
+    from jicai.reports.hospital import Book
+
+    def name(code: str, inst: str) -> str:
+        return Book(code, inst, "", {}, {}, {}).file_name
+
+    assert name("H001", "中州省人民医院") == "H001-中州省人民医院"
+    assert name("../H002", "a/b\\c") == "H002-abc"
+    assert name("H003", 'x:*?"<>|\ty') == "H003-xy"

@@ -66,6 +66,12 @@ SUMMARY = ("completion", "schedule", "gap", "status_zero_share", "status_behind_
 TREND = ("completion", "schedule", "winning_unit_share", "nonwinning_share",
          "online_rate_drug", "response_48h_rate", "delivery_rate", "payment_on_time_rate")
 LEVELS = ("county", "city", "province")
+CYCLE_COLUMNS = ("code", "batch_code", "batch_name", "cycle_no", "variety_code", "variety_name",
+                 "agreed_units", "credited_units", "winning_units", "backup_units",
+                 "nonwinning_units", "excluded_units", "winning_amount", "backup_amount",
+                 "nonwinning_amount", "excluded_amount", "completion", "schedule", "gap",
+                 "nonwinning_share", "varieties", "status_zero", "status_behind",
+                 "status_normal", "status_over", "status", "exemption")
 
 Step = Callable[[int, int], None]
 
@@ -88,8 +94,11 @@ class Book:
 
     @property
     def file_name(self) -> str:
-        safe = "".join(ch for ch in self.name if ch not in '\\/:*?"<>|').strip() or self.code
-        return f"{self.code}-{safe}"
+        """``<code>-<name>`` with what no file system takes (separators, control and
+        reserved characters, a leading dot) left out: codes and names are data."""
+        raw = f"{self.code}-{self.name}"
+        safe = "".join(ch for ch in raw if ch not in '\\/:*?"<>|' and ch.isprintable())
+        return safe.strip().lstrip(".") or "institution"
 
     def summary_row(self) -> dict[str, Any]:
         """The Jiangsu-style row: counts from the batch rows, shares from the figures."""
@@ -135,21 +144,27 @@ def build_books(run: RunData, period: Period, purchases: pa.Table, *,
                 institution: str | None = None, region: str | None = None) -> list[Book]:
     """One :class:`Book` per institution of the month's figures (in ``region``)."""
     names = run.names
-    fig_month = _filter(run.figures, period=period.code)
+    # Only the columns a file shows go to Python: a province has millions of values.
+    fig_cols = list(dict.fromkeys(["scope", "code", "name", "region_code", *SUMMARY]))
+    fig_month = _filter(run.figures, period=period.code).select(fig_cols)
     own_rows = {r["code"]: r for r in _filter(fig_month, scope="institution").to_pylist()}
-    region_rows = {(r["scope"], r["code"]): r for r in fig_month.to_pylist()
-                   if r["scope"] in LEVELS}
-    cyc = _filter(_filter(run.cycles, period=period.code), scope="institution").to_pylist()
+    regional = fig_month.filter(pc.is_in(fig_month.column("scope"), pa.array(list(LEVELS))))
+    region_rows = {(r["scope"], r["code"]): r for r in regional.to_pylist()}
+    cyc = _filter(_filter(run.cycles, period=period.code), scope="institution")
+    cyc = cyc.select([c for c in CYCLE_COLUMNS if c in cyc.column_names]).to_pylist()
     batch_rows = _group((r for r in cyc if r["variety_code"] is None), "code")
     variety_rows = _group((r for r in cyc if r["variety_code"] is not None), "code")
     months = _filter(_filter(run.figures, period_kind="month"), scope="institution")
-    trend = _group(months.to_pylist(), "code")
+    trend = _group(months.select(["code", "period", *TREND]).to_pylist(), "code")
     alerts = _group(run.alerts.select(
         ["rule_id", "severity", "institution_code", "batch_code", "variety_code", "ref",
          "clause", "message"]).to_pylist(), "institution_code")
-    nonwin = _group((r for r in purchases.to_pylist()
-                     if r["role"] == "nonwinning" and (r["month_units"] or 0) > 0),
-                    "institution_code")
+    bought = purchases
+    if bought.num_rows:
+        bought = bought.filter(pc.and_(pc.equal(bought.column("role"), "nonwinning"),
+                                       pc.greater(pc.fill_null(bought.column("month_units"), 0),
+                                                  0)))
+    nonwin = _group(bought.to_pylist(), "institution_code")
 
     codes = sorted(own_rows)
     if institution is not None:
@@ -179,6 +194,11 @@ def build_books(run: RunData, period: Period, purchases: pa.Table, *,
                 a["batch_code"] or "", a["variety_code"] or "", a["ref"] or "")),
             trend=sorted(trend.get(code, []), key=lambda r: r["period"]),
         ))
+    if institution is not None and not books:
+        from jicai.errors import JicaiError
+
+        raise JicaiError(f"机构 {institution} 不在区划 {region} 内",
+                         f"institution {institution} is not in region {region}")
     return books
 
 
