@@ -35,12 +35,11 @@ def _line(lid: str, dist: str, ordered: str, delivered: str | None = None,
 def _orders() -> list[dict[str, Any]]:
     o: list[dict[str, Any]] = []
     # DS: 20 lines of 10 packs, 18 delivered → 180/200 = 0.90 = threshold → no alert.
-    # The 20th is ordered at 06-28 00:00, exactly 72 h before the end of as_of: it counts.
     for i in range(17):
         o.append(_line(f"S{i:02d}", DS, f"2025-03-{i + 1:02d} 09:00", f"2025-03-{i + 2:02d} 09:00"))
     o.append(_line("S17", DS, "2025-04-01 09:00"))
     o.append(_line("S18", DS, "2025-04-02 09:00"))
-    o.append(_line("S19", DS, "2025-06-28 00:00", "2025-06-29 10:00"))
+    o.append(_line("S19", DS, "2025-04-03 09:00", "2025-04-04 10:00"))
     # ... and lines that do not count (any one of them would pull DS below 0.90):
     o.append(_line("S20", DS, "2025-06-28 00:01"))                 # less than 72 h ago
     o.append(_line("S21", DS, "2024-12-31 23:59"))                 # last year
@@ -48,13 +47,14 @@ def _orders() -> list[dict[str, Any]]:
     o.append(_line("S23", DS, "2025-05-06 09:00", on_platform=False))
     # D2 (role both): 16 delivered in full (160), one 5 of 10 packs, one delivered with no
     # packs given (the whole line: 10), one delivered after as_of (0), one never (0)
-    # → 175/200 = 0.875 < 0.90 → alert.
+    # → 175/200 = 0.875 < 0.90 → alert. The last is ordered at 06-28 00:00, exactly 72 h
+    # before the end of as_of: it counts (without it D2 has 19 lines: no alert).
     for i in range(16):
         o.append(_line(f"B{i:02d}", D2, f"2025-02-{i + 1:02d} 09:00", f"2025-02-{i + 3:02d} 09:00"))
     o.append(_line("B16", D2, "2025-05-01 09:00", "2025-05-02 09:00", 5))
     o.append(_line("B17", D2, "2025-05-02 09:00", "2025-05-03 09:00"))
     o.append(_line("B18", D2, "2025-06-20 09:00", "2025-07-02 09:00", 10))
-    o.append(_line("B19", D2, "2025-06-21 09:00"))
+    o.append(_line("B19", D2, "2025-06-28 00:00"))
     # D3: 19 lines, none delivered → 0 %, but fewer than 20 lines → no alert.
     for i in range(19):
         o.append(_line(f"E{i:02d}", D3, f"2025-01-{i + 1:02d} 09:00"))
