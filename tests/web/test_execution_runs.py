@@ -79,6 +79,14 @@ def test_the_hospital_file_is_written_on_request_for_the_scope_only(world, home,
     text = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
                     for v in row if v is not None)
     assert "A县人民医院" in text and "B县人民医院" not in text
+    pdf = as_("county_a").get("/dashboards/institution/H_A/report/?format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True,
+                          check=True).stdout.decode()
+    text = text.replace(" ", "")  # pdftotext spaces Latin letters off CJK
+    assert "A县人民医院" in text and "B县人民医院" not in text
     assert as_("county_b").get("/dashboards/institution/H_A/report/").status_code == 404
     assert as_("hospital_b").get("/dashboards/institution/H_A/report/").status_code == 404
     assert as_("company").get("/dashboards/institution/H_A/report/").status_code == 403

@@ -45,13 +45,16 @@ def institution_report(request: HttpRequest, code: str) -> HttpResponse:
 
     as_of = files.run.as_of
     month = f"{as_of.year}-{as_of.month:02d}"
+    pdf = request.GET.get("format") == "pdf"
+    suffix = ".pdf" if pdf else ".xlsx"
     with tempfile.TemporaryDirectory(prefix="jicai-report-") as tmp:
         paths = jobs.hospital_monthly(bridge.home(), as_of, files.run.profile, Path(tmp),
-                                      month=month, institution=inst.code, run_dir=files.folder)
-        books = [p for p in paths if p.suffix == ".xlsx" and p.name != "index.xlsx"]
+                                      month=month, institution=inst.code, run_dir=files.folder,
+                                      pdf=pdf)
+        books = [p for p in paths if p.suffix == suffix and p.stem != "index"]
         if not books:
             raise Http404
         data = books[0].read_bytes()
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = _disposition(f"{inst.name}-一院一档-{month}.xlsx")
+    response = HttpResponse(data, content_type="application/pdf" if pdf else XLSX)
+    response["Content-Disposition"] = _disposition(f"{inst.name}-一院一档-{month}{suffix}")
     return response
