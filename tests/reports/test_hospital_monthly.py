@@ -148,6 +148,16 @@ def test_variety_sheet_is_the_cycles_file_and_the_batch_rows_add_up(
         assert (g[3], g[4], g[6], g[8], g[10]) == (b["varieties"], b["status_zero"],
                                                     b["status_behind"], b["status_normal"],
                                                     b["status_over"])
+    # 对应非中选产品数: catalogue products of the batch's varieties the batch did not award
+    products = province.warehouse.read("products").to_pylist()
+    awarded = {(a["batch_code"], a["product_code"])
+               for a in province.warehouse.read("awards").to_pylist()}
+    for g, b in zip(got_b, batches, strict=True):
+        vs = {r["variety_code"] for r in lines
+              if (r["batch_code"], r["cycle_no"]) == (b["batch_code"], b["cycle_no"])}
+        want = sum(1 for p in products if p["variety_code"] in vs
+                   and (b["batch_code"], p["product_code"]) not in awarded)
+        assert g[14] == want
 
 
 def test_nonwinning_products_add_up_to_the_figures_non_winning_units(

@@ -91,6 +91,8 @@ class Book:
     nonwinning: list[dict[str, Any]] = field(default_factory=list)
     alerts: list[dict[str, Any]] = field(default_factory=list)
     trend: list[dict[str, Any]] = field(default_factory=list)
+    # (batch, cycle) → non-winning products in the catalogue for its varieties
+    listed: dict[tuple[str, int], int] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
@@ -115,6 +117,7 @@ class Book:
             "status_over_share": self.own.get("status_over_share"),
             "winning_unit_share": self.own.get("winning_unit_share"),
             "nonwinning_share": self.own.get("nonwinning_share"),
+            "nonwinning_listed": sum(self.listed.values()),
             "nonwinning_products": len({r["product_code"] for r in self.nonwinning}),
             "nonwinning_over": self.own.get("nonwinning_over"),
             "nonwinning_amount": self.own.get("nonwinning_amount"),
@@ -193,6 +196,7 @@ def build_books(run: RunData, period: Period, purchases: pa.Table, *,
                 {"critical": 0, "warning": 1, "info": 2}.get(a["severity"], 3), a["rule_id"],
                 a["batch_code"] or "", a["variety_code"] or "", a["ref"] or "")),
             trend=sorted(trend.get(code, []), key=lambda r: r["period"]),
+            listed=_listed(names, variety_rows.get(code, [])),
         ))
     if institution is not None and not books:
         from jicai.errors import JicaiError
@@ -200,6 +204,14 @@ def build_books(run: RunData, period: Period, purchases: pa.Table, *,
         raise JicaiError(f"机构 {institution} 不在区划 {region} 内",
                          f"institution {institution} is not in region {region}")
     return books
+
+
+def _listed(names: Names, varieties: list[dict[str, Any]]) -> dict[tuple[str, int], int]:
+    out: dict[tuple[str, int], int] = defaultdict(int)
+    for v in varieties:
+        out[(v["batch_code"], v["cycle_no"])] += names.nonwinning_listed(v["batch_code"],
+                                                                         v["variety_code"])
+    return dict(out)
 
 
 def _no_institution(code: str, period: Period) -> Exception:
@@ -312,7 +324,7 @@ def _summary_sheet(wb: Any, f: _Formats, book: Book, run: Shown, period: Period,
     _header(wb, ws, f, r, ["批次", "采购年度", "序时进度", "签约品种数", "零采购品种数",
                            "零采购占比", "低于序时进度品种数", "低于序时进度占比", "正常品种数",
                            "正常占比", "超量品种数", "超量占比", "约定采购量完成率",
-                           "非中选产品采购量占比"])
+                           "非中选产品采购量占比", "对应非中选产品数"])
     r += 1
     for b in book.batches:
         n = int(b.get("varieties") or 0)
@@ -322,7 +334,8 @@ def _summary_sheet(wb: Any, f: _Formats, book: Book, run: Shown, period: Period,
         for k in ("status_zero", "status_behind", "status_normal", "status_over"):
             cnt = int(b.get(k) or 0)
             values += [(cnt, "#,##0"), (cnt / n if n else None, "0.0%")]
-        values += [(b.get("completion"), "0.0%"), (b.get("nonwinning_share"), "0.0%")]
+        values += [(b.get("completion"), "0.0%"), (b.get("nonwinning_share"), "0.0%"),
+                   (book.listed.get((b["batch_code"], b["cycle_no"]), 0), "#,##0")]
         for j, (v, fmt) in enumerate(values):
             _put(wb, ws, f, r, j, v, fmt or None)
         r += 1
@@ -465,6 +478,7 @@ INDEX_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("schedule", "序时进度", "0.0%"), ("completion", "约定采购量完成率", "0.0%"),
     ("gap", "进度差", "0.0%"), ("winning_unit_share", "中选产品采购数量占比", "0.0%"),
     ("nonwinning_share", "非中选产品采购量占比", "0.0%"),
+    ("nonwinning_listed", "对应非中选产品总数", "#,##0"),
     ("nonwinning_products", "采购非中选产品数", "#,##0"),
     ("nonwinning_over", "非中选超量品种数", "#,##0"),
     ("nonwinning_amount", "非中选产品采购金额（元）", "#,##0.00"),

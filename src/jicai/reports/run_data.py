@@ -56,6 +56,14 @@ class Names:
     products: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # generic, spec, maker
     companies: dict[str, str] = field(default_factory=dict)
     batches: dict[str, str] = field(default_factory=dict)
+    variety_products: dict[str, set[str]] = field(default_factory=dict)
+    awarded: dict[str, set[str]] = field(default_factory=dict)  # batch → awarded products
+
+    def nonwinning_listed(self, batch_code: str, variety_code: str) -> int:
+        """Products of the variety in the catalogue that the batch did not award
+        (Jiangsu's 对应非中选产品数)."""
+        return len(self.variety_products.get(variety_code, set())
+                   - self.awarded.get(batch_code, set()))
 
     def region(self, code: str | None) -> str:
         if code is None:
@@ -135,6 +143,9 @@ def load_names(warehouse: Warehouse) -> Names:
                                       "company_code")), key=lambda x: x["product_code"]):
         n.products[r["product_code"]] = (r["generic_name"], r["spec"], r["company_code"])
         n.varieties.setdefault(r["variety_code"], r["generic_name"])
+        n.variety_products.setdefault(r["variety_code"], set()).add(r["product_code"])
+    for r in read("awards", ("batch_code", "product_code")):
+        n.awarded.setdefault(r["batch_code"], set()).add(r["product_code"])
     for r in read("batches", ("batch_code", "name")):
         n.batches[r["batch_code"]] = r["name"]
     return n
