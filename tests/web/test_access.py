@@ -62,6 +62,7 @@ GET: dict[str, tuple[Args, frozenset[str]]] = {
     "dashboards:institution": (lambda r: ["H_A"], ABOVE_H_A | {"hospital"}),
     "dashboards:variety": (lambda r: ["V1"], REGION | INSTITUTIONS),
     "dashboards:institution_report": (lambda r: ["H_A"], frozenset()),  # no run yet: nothing
+    "dashboards:region_report": (lambda r: ["220102", "circular"], frozenset()),  # no run yet
     "dashboards:company": (NONE, COMPANIES),
     "dashboards:rankings": (NONE, EVERYONE),
     "dashboards:ranking": (lambda r: ["payment_institutions"], EVERYONE),

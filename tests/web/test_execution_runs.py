@@ -103,3 +103,28 @@ def test_the_distributor_sees_the_order_waiting_for_its_answer_with_the_clock(  
     html = unescape(as_("distributor").get("/dashboards/company/").content.decode())
     assert '<span class="overdue">' in html
     assert "OL-1" not in as_("company2").get("/dashboards/company/").content.decode()
+
+
+def test_the_circular_and_the_annual_report_of_a_region_in_scope(world, home, as_) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import docx
+
+    from jicai.web.dashboards import reports
+
+    if not reports.available():
+        pytest.skip("jicai report is not installed")
+    run = start_run(Actor(world.users["province"]), dt.date(2025, 9, 30), "national")
+    assert run.status == "succeeded", run.message
+    html = as_("county_a").get("/dashboards/region/220102/").content.decode()
+    assert "/dashboards/region/220102/report/circular/" in html
+    for kind in ("circular", "annual"):
+        response = as_("county_a").get(f"/dashboards/region/220102/report/{kind}/")
+        assert response.status_code == 200, kind
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+        assert "A县" in text, kind
+    pdf = as_("province").get("/dashboards/region/220000/report/circular/?format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert as_("county_b").get("/dashboards/region/220102/report/circular/").status_code == 404
+    assert as_("hospital").get("/dashboards/region/220102/report/annual/").status_code == 403
+    assert as_("county_a").get("/dashboards/region/220102/report/other/").status_code == 404

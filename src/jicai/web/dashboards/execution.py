@@ -28,6 +28,7 @@ from jicai.web.alerts.scoping import scoped_alerts
 from jicai.web.dashboards import runfiles
 from jicai.web.dashboards.downloads import downloads_for
 from jicai.web.dashboards.indicators import by_id, present
+from jicai.web.dashboards.reports import region_reports
 from jicai.web.dashboards.runfiles import CYCLES, FIGURES, RunFiles, Where, among, eq
 from jicai.web.dashboards.scoping import figure_rows
 from jicai.web.dashboards.tables import (
@@ -255,7 +256,8 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "dashboards/execution/region.html", {
         "region": reg, "files": files, "periods": periods, "period": period,
         "cards": _cards(summary), "trend": _trend(own), "table": table, "vtable": vtable,
-        "crumbs": _crumbs(user, reg), "downloads": downloads_for(user, files)})
+        "crumbs": _crumbs(user, reg), "downloads": downloads_for(user, files),
+        "documents": region_reports(reg.code)})
 
 
 def _notes(files: RunFiles, period: str | None) -> list[str]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("execution/", execution.execution, name="execution"),
     path("region/<str:code>/", execution.region, name="region"),
+    path("region/<str:code>/report/<str:kind>/", reports.region_report, name="region_report"),
     path("institution/<str:code>/", execution.institution, name="institution"),
     path("institution/<str:code>/report/", reports.institution_report,
          name="institution_report"),
