@@ -26,6 +26,13 @@ ABOVE_H_A = frozenset({"province", "city", "county_a", "health", "admin"})
 RUNNERS = frozenset({"province", "admin"})
 
 Args = Callable[[Records], list[object]]
+
+
+def _pk(username: str) -> int:
+    from jicai.web.accounts.models import User
+
+    return int(User.objects.get(username=username).pk)
+
 NONE: Args = lambda r: []  # noqa: E731
 
 # url name → (arguments, who gets 200 on GET; None for POST-only actions)
@@ -34,6 +41,7 @@ GET: dict[str, tuple[Args, frozenset[str]]] = {
     "accounts:tokens": (NONE, EVERYONE),
     "accounts:users": (NONE, frozenset({"admin"})),
     "accounts:duties": (NONE, EVERYONE),
+    "accounts:user": (lambda r: [_pk("hospital")], frozenset({"admin"})),
     "filings:windows": (NONE, REGION | INSTITUTIONS),
     "filings:queue": (NONE, OFFICERS),
     "filings:window": (lambda r: [r.window.pk], REGION | INSTITUTIONS),
@@ -82,6 +90,7 @@ POST: dict[str, tuple[Args, frozenset[str]]] = {
     "filings:reopen": (lambda r: [r.window.pk], frozenset({"province"})),
     "filings:remind": (lambda r: [r.window.pk], frozenset({"province"})),
     "accounts:notice_read": (lambda r: [999999], frozenset()),
+    "accounts:user": (lambda r: [_pk("hospital")], frozenset({"admin"})),
     "filings:save": (lambda r: [r.filing.pk], frozenset({"hospital"})),
     "filings:letter": (lambda r: [r.filing.pk], frozenset({"hospital"})),
     "filings:submit": (lambda r: [r.filing.pk], frozenset({"hospital"})),

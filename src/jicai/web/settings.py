@@ -14,10 +14,14 @@
                       redirected to HTTPS (see docs/web.md, "Security")
 ``JICAI_TRUSTED_PROXY`` the proxy's address whose ``X-Forwarded-Proto`` waitress trusts
                       (default ``127.0.0.1`` with ``JICAI_HTTPS=1``)
+``JICAI_LOCKOUT_FAILURES`` failed sign-ins before a username or an address is locked (5)
+``JICAI_LOCKOUT_MINUTES`` how long a lockout lasts (30)
+``JICAI_IDLE_MINUTES``  a session ends after this long without a request (30)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -41,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "axes",
     "ninja",
     "jicai.web.accounts",
     "jicai.web.reference",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # sign-in lockout (登录失败处理, 等保 2.0): last, as django-axes asks
+    "axes.middleware.AxesMiddleware",
     # a busy (import running) or unreadable warehouse: a 503 page, not a 500
     "jicai.web.busy.WarehouseBusyMiddleware",
 ]
@@ -106,11 +113,30 @@ DATABASES = {"default": dburl.parse(_url) if _url else _SQLITE}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's own validators (等保 2.0 身份鉴别: complexity): at least 10 characters, not
+# like the username, not a common password, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lockout after repeated failures, per username and per address apart (django-axes):
+# 5 failures lock for 30 minutes; a success clears the count. The API's bearer tokens
+# do not sign in and are not counted.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("JICAI_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("JICAI_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+# Idle timeout (超时退出): a session ends after 30 minutes without a request.
+SESSION_COOKIE_AGE = int(os.environ.get("JICAI_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -87,6 +87,10 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable[Any]]
         writer.writerow([_cell(v) for v in row])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if request is not None:
+        from jicai.web.accounts.security import record_export
+
+        record_export(request, filename, rows=buffer.getvalue().count("\n") - 1)
     return response
 
 

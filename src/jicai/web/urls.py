@@ -38,3 +38,6 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]
+
+# A refusal is recorded in the audit log before the 403 page (等保 2.0 安全审计).
+handler403 = "jicai.web.accounts.security.refused"

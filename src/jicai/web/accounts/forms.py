@@ -20,3 +20,14 @@ class UserForm(forms.Form):
         if User.objects.filter(username=name).exists():
             raise ValidationError(_("This username is taken."))
         return name
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput,
+                               min_length=10)
+
+
+class RescopeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    scope = forms.CharField(label=_("Scope code (region, institution or company)"),
+                            max_length=40)

@@ -1,4 +1,5 @@
-"""Creating accounts: used by ``jicai createuser``, the users page and the demo seed."""
+"""Accounts: create (``jicai createuser``, the users page, the demo seed), and an
+administrator's disable / enable, password reset and re-scope — each audited."""
 
 from __future__ import annotations
 
@@ -69,3 +70,78 @@ def create_user(actor: Actor, username: str, password: str, role: str, scope: st
             user.institution.region.path if user.institution else "")
         record(actor, "accounts.create_user", user, before=None, after=after, scope_path=path)
     return user
+
+
+def _manageable(actor: Actor, user: User) -> User:
+    from jicai.web.accounts.permissions import require
+    from jicai.web.accounts.roles import Capability
+    from jicai.web.accounts.scoping import scoped_users
+
+    admin = actor.person
+    require(admin, Capability.MANAGE_USERS)
+    if not scoped_users(admin).filter(pk=user.pk).exists():
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("user")
+    return admin
+
+
+def _path(user: User) -> str:
+    if user.region is not None:
+        return user.region.path
+    return user.institution.region.path if user.institution is not None else ""
+
+
+def set_active(actor: Actor, user: User, active: bool) -> None:
+    """Disable an account (it can no longer sign in; its history stays) or enable it."""
+    admin = _manageable(actor, user)
+    if user.pk == admin.pk and not active:
+        raise ValidationError(_("You cannot disable your own account."))
+    with transaction.atomic():
+        before = {"is_active": user.is_active}
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record(actor, "accounts.enable" if active else "accounts.disable", user, before=before,
+               after={"is_active": active}, scope_path=_path(user))
+
+
+def reset_password(actor: Actor, user: User, password: str) -> None:
+    """Set a new password (the user's own validators apply) and lift a sign-in lockout."""
+    _manageable(actor, user)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(actor, "accounts.reset_password", user, before=None, after=None,
+               scope_path=_path(user))
+    from axes.utils import reset
+
+    reset(username=user.get_username())
+
+
+def rescope(actor: Actor, user: User, role: str, scope: str) -> None:
+    """Give an account another role and scope (a move to another bureau or hospital)."""
+    admin = _manageable(actor, user)
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role %(role)s; choose one of %(roles)s.")
+                              % {"role": role, "roles": ", ".join(Role.values)})
+    kind = SCOPE_OF_ROLE[role]
+    target = _MODELS[kind].objects.filter(pk=scope).first()
+    if target is None:
+        raise ValidationError(_("No %(kind)s has the code %(code)s in the reference data.")
+                              % {"kind": _KIND_LABEL[kind](), "code": scope})
+    if not _inside(admin, target):
+        raise ValidationError(_("%(code)s lies outside your region.") % {"code": scope})
+    before = snapshot(user, ("role", "region", "institution", "company"))
+    user.role = role
+    user.region = user.institution = user.company = None  # type: ignore[assignment]
+    setattr(user, kind.value, target)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from exc
+    with transaction.atomic():
+        user.save(update_fields=["role", "region", "institution", "company"])
+        record(actor, "accounts.rescope", user, before=before,
+               after=snapshot(user, ("role", "region", "institution", "company")),
+               scope_path=_path(user))

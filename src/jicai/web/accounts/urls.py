@@ -11,6 +11,7 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("users/", views.users, name="users"),
+    path("users/<int:pk>/", views.user_detail, name="user"),
     path("duties.json", views.duties_json, name="duties"),
     path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
 ]

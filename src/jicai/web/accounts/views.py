@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jicai.web import clock
+from jicai.web.accounts import services
 from jicai.web.accounts.duties import duties_for
-from jicai.web.accounts.forms import UserForm
+from jicai.web.accounts.forms import PasswordResetForm, RescopeForm, UserForm
 from jicai.web.accounts.models import ApiToken
 from jicai.web.accounts.permissions import current, get_scoped, require
 from jicai.web.accounts.roles import Capability
 from jicai.web.accounts.scoping import scoped_users
 from jicai.web.accounts.services import create_user
 from jicai.web.accounts.todo import todo_for
-from jicai.web.audit.record import Actor, record
+from jicai.web.audit.record import Actor, history, record
 from jicai.web.paging import paged
 
 
@@ -33,6 +34,43 @@ def home(request: HttpRequest) -> HttpResponse:
                   {"todo": todo_for(user), "duties": duties_for(user),
                    "notices": user.notices.filter(read_at__isnull=True)[:20],
                    "today_plus_2": clock.today() + dt.timedelta(days=2)})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator's page for one account: disable / enable, reset, re-scope."""
+    admin = current(request)
+    require(admin, Capability.MANAGE_USERS)
+    target = get_object_or_404(scoped_users(admin), pk=pk)
+    reset_form, scope_form = PasswordResetForm(), RescopeForm(
+        initial={"role": target.role, "scope": target.region_id or target.institution_id
+                 or target.company_id})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in ("disable", "enable"):
+                services.set_active(Actor.of(request), target, action == "enable")
+                messages.success(request, _("Saved."))
+                return redirect("accounts:user", pk=pk)
+            if action == "reset":
+                reset_form = PasswordResetForm(request.POST)
+                if reset_form.is_valid():
+                    services.reset_password(Actor.of(request), target,
+                                            reset_form.cleaned_data["password"])
+                    messages.success(request, _("The password was reset."))
+                    return redirect("accounts:user", pk=pk)
+            if action == "rescope":
+                scope_form = RescopeForm(request.POST)
+                if scope_form.is_valid():
+                    services.rescope(Actor.of(request), target, scope_form.cleaned_data["role"],
+                                     scope_form.cleaned_data["scope"])
+                    messages.success(request, _("Saved."))
+                    return redirect("accounts:user", pk=pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "accounts/user.html", {
+        "target": target, "reset_form": reset_form, "scope_form": scope_form,
+        "history": history(target)})
 
 
 @login_required

@@ -16,7 +16,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS: dict[str, Promise] = {
+    "access.denied": _("Refused (403)"),
     "accounts.create_user": _("Account created"),
+    "accounts.disable": _("Account disabled"),
+    "accounts.enable": _("Account enabled"),
+    "accounts.login": _("Signed in"),
+    "accounts.login_failed": _("Failed sign-in"),
+    "accounts.logout": _("Signed out"),
+    "accounts.rescope": _("Role and scope changed"),
+    "accounts.reset_password": _("Password reset"),
     "accounts.token_issue": _("API token issued"),
     "accounts.token_revoke": _("API token revoked"),
     "agreement.confirm": _("Agreement confirmed"),
@@ -28,6 +36,7 @@ ACTIONS: dict[str, Promise] = {
     "alert.escalate": _("Alert escalated"),
     "alert.resolve": _("Alert resolved"),
     "exemption.create": _("Exemption created"),
+    "export.download": _("Downloaded"),
     "filing.approve": _("Filing approved"),
     "filing.close_window": _("Filing closed"),
     "filing.extend_window": _("Filing extended"),
