@@ -46,7 +46,7 @@ def downloads_for(user: User, files: RunFiles | None) -> list[dict[str, str]]:
     """The run files the user may download (for the pages' download buttons)."""
     from django.urls import reverse
 
-    if files is None or _kind_ok(user) is False:
+    if files is None or not _kind_ok(user):
         return []
     return [{"name": n, "url": reverse("dashboards:download", args=[n])}
             for n in FILES if files.has(n)]
@@ -77,8 +77,7 @@ def download(request: HttpRequest, name: str) -> HttpResponse | FileResponse:
         write_scoped(user, files, name, path)
         data = path.read_bytes()
     response = HttpResponse(data, content_type=FILES[name])
-    label = user.scope_label if hasattr(user, "scope_label") else ""
-    response["Content-Disposition"] = _disposition(f"{stem}{label}-{name}")
+    response["Content-Disposition"] = _disposition(f"{stem}{user.scope_label}-{name}")
     return response
 
 
@@ -92,7 +91,7 @@ def write_scoped(user: User, files: RunFiles, name: str, path: Path) -> Path:
     """Write ``name`` of the run for ``user``'s scope: filter first, then write."""
     from jicai.reports.monitor_files import write_csv, write_workbook
 
-    if kind_of_scope_refused(user):
+    if not _kind_ok(user):
         raise PermissionDenied("scope")
     if name == "progress.csv":
         write_csv(_scoped(user, files, PROGRESS), path)
@@ -103,10 +102,6 @@ def write_scoped(user: User, files: RunFiles, name: str, path: Path) -> Path:
     else:
         raise Http404
     return path
-
-
-def kind_of_scope_refused(user: User) -> bool:
-    return not _kind_ok(user)
 
 
 def _result(user: User, files: RunFiles) -> Any:
