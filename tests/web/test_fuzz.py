@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -55,6 +57,19 @@ def not_a_server_error(ctx: Any, response: Any, case: Any) -> bool | None:
 
 CHECKS: list[Callable[..., Any]] = [not_a_server_error, status_code_conformance,
                                     content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """As Django's test client does: the WSGI handler must not close the test's database
+    connection at the end of each request (it would end the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _operations() -> list[Any]:
@@ -101,7 +116,7 @@ def demo(db: None, settings: Any, tmp_path: Path, at: Callable[[str], None]) -> 
             "agreements": agreement.pk, "alerts": alert.pk}
 
 
-def test_the_api_never_answers_500(demo: dict[str, int]) -> None:
+def test_the_api_never_answers_500(demo: dict[str, int], keep_connection: None) -> None:
     ids = demo
     tokens = {p: ApiToken.issue(User.objects.get(username=p), "fuzz")[1] for p in PERSONAS}
     started = time.monotonic()

@@ -19,7 +19,9 @@ from tests.web.pg import require_postgres
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ["test_filings.py", "test_filings_review.py", "test_tickets.py",
          "test_purchases_agreements.py", "test_alerts.py", "test_audit.py", "test_api.py",
-         "test_smoke.py", "postgres_pass_checks.py"]
+         "test_smoke.py", "postgres_pass_checks.py",
+         # the API's bounds and its fuzzing, the CSV exports (NUL and length bounds matter here)
+         "test_api_bounds.py", "test_fuzz.py", "test_safe_exports_web.py"]
 
 
 @pytest.mark.postgres
