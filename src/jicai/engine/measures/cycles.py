@@ -1,6 +1,7 @@
-"""``cycles.parquet``: progress per (batch, cycle) and per (batch, cycle, variety), for each
-institution and region and period — the 一院一档 lines of an institution and the
-"each cycle" view of a scope over several cycles."""
+"""``cycles.parquet``: progress per (batch, cycle, variety) of each institution (the
+一院一档 lines) and per (batch, cycle) of each institution and region — the "each
+cycle" view of a scope over several cycles — in every period. (A region's figures
+per variety are the ``variety`` rows of figures.parquet.)"""
 
 from __future__ import annotations
 
@@ -94,18 +95,16 @@ def cycles_table(ctx: Context) -> pa.Table:
         variety_code=ibis.null("string"), status=ibis.null("string"),
         exemption=ibis.null("string"), scope=ibis.literal("institution"),
         code=a.institution_code, name=a.i_name, region_code=a.i_region))
-    # regions × batch × variety and regions × batch
-    r = t.join(m, "institution_code")
+    # regions × batch, summed from the institutions' batch rows
+    r = a.join(m, "institution_code")
     names = scopes.region_names(ctx).rename(r_code="code", r_name="name")
-    for by_variety in (True, False):
-        by = ["period", "scope", "code", "region_code", "batch_code", "cycle_no"]
-        g = _agg(r, [*by, "variety_code"] if by_variety else by)
-        g = g.left_join(names, g.code == names.r_code).drop("r_code")
-        parts.append(g.select(
-            *by, "start_date", "end_date", "schedule", *UNITS, *AMOUNTS, *COUNTS,
-            "nw_num", "nw_den",
-            variety_code=g.variety_code if by_variety else ibis.null("string"),
-            status=ibis.null("string"), exemption=ibis.null("string"), name=g.r_name))
+    by = ["period", "scope", "code", "region_code", "batch_code", "cycle_no"]
+    g = _agg(r, by)
+    g = g.left_join(names, g.code == names.r_code).drop("r_code")
+    parts.append(g.select(
+        *by, "start_date", "end_date", "schedule", *UNITS, *AMOUNTS, *COUNTS,
+        "nw_num", "nw_den", variety_code=ibis.null("string"), status=ibis.null("string"),
+        exemption=ibis.null("string"), name=g.r_name))
     cols = [f.name for f in SCHEMA if f.name not in ("period_kind", "period_start",
                                                       "period_end", "batch_name",
                                                       "variety_name", "completion",

@@ -36,8 +36,12 @@ def due_lines(ctx: Context) -> ir.Table:
         p = p.filter(p.paid_at <= ctx.as_of_lit)
         p = p.select(p_line=p.order_line_id, paid=p.amount, paid_at=p.paid_at)
         j = o.left_join(p, o.order_line_id == p.p_line)
-        per_line = j.group_by(["order_line_id", "institution_code", "distributor_code",
-                               "amount", "recv_day", "due"]).aggregate(
+        # grouped by the line id alone (the other columns are the line's: taken as they are)
+        per_line = j.group_by("order_line_id").aggregate(
+            institution_code=j.institution_code.arbitrary(),
+            distributor_code=j.distributor_code.arbitrary(),
+            amount=j.amount.arbitrary(), recv_day=j.recv_day.arbitrary(),
+            due=j.due.arbitrary(),
             by_due=j.paid.sum(where=j.paid_at <= j.due),
             by_now=j.paid.sum(),
             last_paid=j.paid_at.max())
