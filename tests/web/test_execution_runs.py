@@ -128,3 +128,10 @@ def test_the_circular_and_the_annual_report_of_a_region_in_scope(world, home, as
     assert as_("county_b").get("/dashboards/region/220102/report/circular/").status_code == 404
     assert as_("hospital").get("/dashboards/region/220102/report/annual/").status_code == 403
     assert as_("county_a").get("/dashboards/region/220102/report/other/").status_code == 404
+
+
+def test_the_run_page_names_its_folder_and_leads_to_the_execution_view(world, home, as_) -> None:  # type: ignore[no-untyped-def]
+    run = start_run(Actor(world.users["province"]), dt.date(2025, 9, 30), "national")
+    html = unescape(as_("province").get(f"/monitoring/run/{run.pk}/").content.decode())
+    assert f'<code id="output-dir">{run.output_dir}</code>' in html
+    assert 'href="/dashboards/execution/"' in html
