@@ -527,8 +527,9 @@ def write_index(books: list[Book], run: Shown, period: Period, path: Path,
     return path
 
 
-#: Above this many workbooks, they are written by worker processes (one per core).
-PARALLEL_FROM = 200
+#: Above this many workbooks, they are written by worker processes (one per core); below
+#: it, starting the workers costs about what they save.
+PARALLEL_FROM = 500
 _WORKER: tuple[View, Period, dict[str, Requirement]] | None = None
 
 
