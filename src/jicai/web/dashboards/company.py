@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import duckdb
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -51,13 +50,15 @@ def waiting_orders(company: str, products: list[str], *, limit: int | None = PAG
                    offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Live on-platform lines of ``company`` (as distributor, or of its ``products``) with no
     response, oldest first, and how many there are."""
-    rel = bridge.warehouse().relation_sql("orders")
-    if rel is None:
-        return [], 0
     where = ("on_platform AND status = 'ordered' AND responded_at IS NULL "
              "AND (distributor_code = ? OR list_contains(?, product_code))")
     params: list[Any] = [company, products]
-    with duckdb.connect() as con:
+    # Pinned: the snapshot's files stay while they are read, whatever an import does.
+    with bridge.pinned() as w:
+        rel = w.relation_sql("orders")
+        if rel is None:
+            return [], 0
+        con = runfiles.cursor()
         counted = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}", params).fetchall()
         sql = (f"SELECT order_line_id, institution_code, product_code, ordered_at, qty_packs, "
                f"amount FROM {rel} WHERE {where} ORDER BY ordered_at, order_line_id")

@@ -75,6 +75,11 @@ def _database() -> duckdb.DuckDBPyConnection:
         return _DATABASE[0]
 
 
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the process's DuckDB, for one request's reads."""
+    return _database().cursor()
+
+
 @lru_cache(maxsize=64)
 def _schema(path: str, mtime_ns: int) -> tuple[str, ...]:
     """The column names of a Parquet file (read once per file version)."""
