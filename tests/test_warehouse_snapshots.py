@@ -219,3 +219,17 @@ def test_a_full_disk_is_a_refusal_that_changes_nothing(tmp_path: Path) -> None:
         assert Warehouse(home).read("orders").num_rows == 20_000
     finally:
         subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_the_manifest_records_each_csv_files_encoding(tmp_path: Path) -> None:
+    d = write(base_tables(), tmp_path / "d")
+    inst = d / "institutions.csv"
+    inst.write_bytes(inst.read_text(encoding="utf-8").encode("gb18030"))  # Excel, Chinese Windows
+    w = Warehouse(tmp_path / "home")
+    w.import_folder(d)
+    tables = w.manifest()["tables"]
+    assert tables["institutions"]["imports"][-1]["encoding"] == "gb18030"
+    assert tables["regions"]["imports"][-1]["encoding"] in ("utf-8", "utf-8-sig")
+    assert w.manifest()["contract_version"] == "1.1"
+    names = w.read("institutions").column("name").to_pylist()
+    assert any("医院" in n for n in names)  # the Chinese came through whole

@@ -121,3 +121,27 @@ def test_remind_those_who_have_not_filed(world: World, as_: Callable[[str], Clie
     as_("hospital_b").post(f"/accounts/notices/{notice.pk}/read/")
     assert "请于" not in as_("hospital_b").get("/", **ZH).content.decode()
     assert as_("county_a").post(f"/filings/window/{window.pk}/remind/").status_code == 403
+
+
+def test_opening_warns_when_the_platform_already_filed(world: World, settings, tmp_path,
+                                                       as_: Callable[[str], Client]) -> None:
+    import pyarrow as pa
+
+    from jicai.warehouse.store import Warehouse
+    from tests.web.warehouse_data import world_tables
+
+    settings.HOME = tmp_path
+    tables = world_tables()
+    tables["demand_filings"] = pa.table({
+        "batch_code": ["DRUG1", "DRUG1", "CONS1"], "cycle_no": [1, 1, 1],
+        "institution_code": ["H_A", "H_B", "H_A"], "variety_code": ["V1", "V1", "V3"],
+        "reported_units": [900, 50, 4], "filed_at": [dt.datetime(2025, 2, 1, 9)] * 3,
+        "explanation": [None, None, None]})
+    Warehouse(tmp_path).import_tables(tables, source="test", user="test")
+    r = as_("province").post("/filings/open/", {"batch": world.drug_batch.pk,
+                                               "closes_on": "2099-01-01"}, follow=True, **ZH)
+    page = r.content.decode()
+    assert "该批次已有 2 条从平台导入的报量记录" in page  # DRUG1 only, not CONS1's
+    window = world.drug_batch.windows.get()
+    page = as_("province").get(f"/filings/window/{window.pk}/", **ZH).content.decode()
+    assert 'id="platform-filings"' in page

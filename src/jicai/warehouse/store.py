@@ -53,7 +53,7 @@ import pyarrow.parquet as pq
 from jicai import duck
 from jicai.contract.readers import SourceFile, discover
 from jicai.contract.schemas import CONTRACT_VERSION, TABLES, Table
-from jicai.contract.sql import lit, q
+from jicai.contract.sql import count, lit, q
 from jicai.contract.validate import (
     PARQUET,
     Checked,
@@ -183,7 +183,7 @@ class Warehouse:
             return self._manifest
         d = self.snapshot_dir
         if d is None:
-            return {"contract_version": 1, "tables": {}, "imports": []}
+            return {"contract_version": CONTRACT_VERSION, "tables": {}, "imports": []}
         try:
             data: dict[str, Any] = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -323,6 +323,8 @@ class Warehouse:
                         "file": c.source.label,
                         "path": str(c.source.path.resolve()),
                         "format": c.source.fmt,
+                        # utf-8, utf-8-sig or gb18030 for CSV (recognised per file)
+                        "encoding": c.source.encoding,
                         "sha256": c.sha256,
                         "rows": c.rows,
                         "extra_columns": c.extras,
@@ -416,10 +418,9 @@ class Warehouse:
                         f"TO {lit(str(new_dir / rel))} ({PARQUET})")
             files = [rel]
         info["files"] = files
-        count = con.execute(
-            "SELECT count(*) FROM read_parquet(?, hive_partitioning=false)",
-            [[str(new_dir / f) for f in files]]).fetchone()
-        info["rows"] = int(count[0]) if count else 0
+        parts = ", ".join(lit(str(new_dir / f)) for f in files)
+        info["rows"] = count(con, f"SELECT count(*) FROM read_parquet([{parts}], "
+                                  "hive_partitioning=false)")
         old_extras = self.manifest()["tables"].get(table.name, {}).get("extra_files", [])
         for f in old_extras:
             _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]

@@ -75,6 +75,20 @@ def open_window(actor: Actor, batch: Batch, region: Region, closes_on: dt.date) 
     return window
 
 
+def platform_filings(batch: Batch) -> int:
+    """Demand filings of ``batch`` already in the warehouse that did not come from this app
+    (imported from the platform): web filings published later replace those of the same
+    institution and variety, so the bureau is told before it opens filing."""
+    from jicai.web.monitoring import bridge
+
+    if not bridge.has_data():
+        return 0
+    total = bridge.count_rows("demand_filings", batch_code=batch.code, cycle_no=batch.cycle_no)
+    published = DemandLine.objects.filter(filing__window__batch=batch,
+                                          filing__status=FilingStatus.APPROVED).count()
+    return max(total - published, 0)
+
+
 def _check_bureau(actor: Actor, window: FilingWindow) -> None:
     require(actor.user, Capability.OPEN_WINDOW)  # type: ignore[arg-type]
     if not scoped_regions(actor.user).filter(pk=window.region_id).exists():  # type: ignore[arg-type]

@@ -61,6 +61,12 @@ def open_window(request: HttpRequest) -> HttpResponse:
     region = user.region
     if region is None:  # only a bureau officer (scoped to a region) opens filing
         raise PermissionDenied("region")
+    already = services.platform_filings(data["batch"])
+    if already:
+        messages.warning(request, _(
+            "%(n)s demand filings of this batch were already imported from the platform. "
+            "Web filings, once approved and published, replace those of the same institution "
+            "and variety.") % {"n": already})
     return run_action(
         request, lambda: services.open_window(Actor.of(request), data["batch"], region,
                                               data["closes_on"]),
@@ -143,6 +149,8 @@ def window(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status, "my_level": level,
         "can_export": can(user, Capability.EXPORT_DEMAND),
         "can_manage": can(user, Capability.OPEN_WINDOW),
+        "platform_filings": services.platform_filings(win.batch)
+        if can(user, Capability.OPEN_WINDOW) else 0,
         "taking": services.takes_submissions(win),
         "closing_form": NewClosingForm(initial={"closes_on": max(win.closes_on, clock.today())
                                                 + dt.timedelta(days=7)})})

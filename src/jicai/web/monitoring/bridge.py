@@ -42,6 +42,24 @@ def read_table(name: str) -> pa.Table | None:
     return warehouse().read(name)  # type: ignore[no-any-return]
 
 
+def count_rows(name: str, **equal: Any) -> int:
+    """Rows of the live contract table ``name`` whose columns equal ``equal`` (0 if absent)."""
+    import duckdb
+
+    with pinned() as w:
+        relation = w.relation_sql(name)
+        if relation is None:
+            return 0
+        where = " AND ".join(f'"{k}" = ?' for k in equal) or "true"
+        con = duckdb.connect()
+        try:
+            row = con.execute(f"SELECT count(*) FROM {relation} WHERE {where}",
+                              list(equal.values())).fetchone()
+        finally:
+            con.close()
+    return int(row[0]) if row else 0
+
+
 def has_data() -> bool:
     return bool(warehouse().current_id)
 
