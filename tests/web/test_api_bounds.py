@@ -190,3 +190,16 @@ def test_in_both_fills_templates_either_way() -> None:
     assert in_both("12 days left") == ("剩余 12 天", "12 days left")
     assert in_both("请描述问题。") == ("请描述问题。", "Describe the problem.")
     assert in_both("not in the catalogue") == ("not in the catalogue", "not in the catalogue")
+
+
+@pytest.mark.parametrize("url", ["/audit/?who=a%00b", "/audit/audit-log.csv?action=%00",
+                                 "/alerts/?rule=%00", "/dashboards/institution/H%00A/"])
+def test_a_nul_character_is_refused_not_a_500(url: str, records: Records, world: World) -> None:
+    """PostgreSQL cannot take NUL in a text; no page needs one: 400, never a 500."""
+    client = Client()
+    client.force_login(world.users["province"])
+    response = client.get(url)
+    assert response.status_code == 400, (url, response.status_code)
+    assert "空字符" in response.content.decode() and "NUL" in response.content.decode()
+    response = client.post("/alerts/", {"note": "a\x00b"})
+    assert response.status_code == 400

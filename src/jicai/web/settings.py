@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # /static/ straight from the package (no web server needed in front), cached
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # a NUL character in an address, query or form: 400 (PostgreSQL cannot store it)
+    "jicai.web.nul.NulRefusedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jicai.web.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
