@@ -71,6 +71,8 @@ def _database() -> duckdb.DuckDBPyConnection:
         if not _DATABASE:
             con = duckdb.connect()
             con.execute("SET threads = 2")
+            # The pages read small slices; the web process must not claim the machine.
+            con.execute("SET memory_limit = '1GB'")
             _DATABASE.append(con)
         return _DATABASE[0]
 
