@@ -195,13 +195,18 @@ def test_alerts_and_trend_sheets_and_a_native_chart(province: Province, written:
     assert len(charts) == 2
 
 
-def test_one_institution_or_one_region(province: Province, tmp_path: Path) -> None:
+def test_one_institution_or_one_region(province: Province, written: Path,
+                                       tmp_path: Path) -> None:
     insts = _month_rows(province, "institution")
     code = _busiest(province)
     jobs.hospital_monthly(province.home, None, "henan", tmp_path / "one", month=MONTH,
                           institution=code, run_dir=province.runs["henan"])
     got = sorted(p.name for p in (tmp_path / "one" / f"一院一档-{MONTH}").glob("*.xlsx"))
     assert len(got) == 2 and got[0].startswith(code) and got[1] == "index.xlsx"
+    # the purchases query limited to the institution gives its file the same rows
+    one = tmp_path / "one" / f"一院一档-{MONTH}" / got[0]
+    for sheet in ("概况", "品种明细", "非中选产品", "预警"):
+        assert _sheet(one, sheet) == _sheet(_file(written, code), sheet), sheet
     county = str(insts[code]["region_code"])
     jobs.hospital_monthly(province.home, None, "henan", tmp_path / "county", month=MONTH,
                           region=county, run_dir=province.runs["henan"])

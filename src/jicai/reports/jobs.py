@@ -88,7 +88,7 @@ def hospital_monthly(home: Path | None, as_of: date | None, profile: str, out: P
 
     p = prepare(home, as_of, profile, out, run_dir, period_of, report)
     report("非中选产品采购 / non-winning purchases", 0, 1)
-    bought = purchases(p.warehouse, p.period.end, p.run.profile, p.period.start)
+    bought = purchases(p.warehouse, p.period.end, p.run.profile, p.period.start, institution)
     folder = out / f"一院一档-{p.period.code}"
     books, paths = hospital.write_all(
         p.run, p.period, bought, folder, institution=institution, region=region,

@@ -29,11 +29,13 @@ COLUMNS = (*KEY, "product_code", "role", "units", "amount", "month_units", "mont
            "lowest_winning_ppu")
 
 
-def purchases_expr(ctx: Context, month_start: date) -> ir.Table:
+def purchases_expr(ctx: Context, month_start: date, institution: str | None = None) -> ir.Table:
     """Per (batch, cycle, institution, variety, product, role): units and yuan in the cycle
     window up to ``as_of``, the same in the month from ``month_start``, and the lowest
     winning award price per minimum unit of the (batch, variety)."""
     av = ctx.t("agreed_volumes")
+    if institution is not None:  # one institution's file (the web app's download)
+        av = av.filter(av.institution_code == institution)
     keys = av.select(*KEY).distinct().join(cycles(ctx), ["batch_code", "cycle_no"])
     keys = keys.select(*KEY, "start_date", "window_end")
     lines = order_lines(ctx).select("institution_code", "product_code", "variety_code",
@@ -59,7 +61,8 @@ def purchases_expr(ctx: Context, month_start: date) -> ir.Table:
     return g.select(*COLUMNS)
 
 
-def purchases(warehouse: Warehouse, as_of: date, profile: Profile, month_start: date) -> pa.Table:
+def purchases(warehouse: Warehouse, as_of: date, profile: Profile, month_start: date,
+              institution: str | None = None) -> pa.Table:
     """Run :func:`purchases_expr` on DuckDB over the warehouse (empty without orders)."""
     from jicai.engine.run import connect, open_tables
 
@@ -72,5 +75,5 @@ def purchases(warehouse: Warehouse, as_of: date, profile: Profile, month_start: 
                                            "is_workday": pa.array([], pa.bool_()),
                                            "workday_index": pa.array([], pa.int64())}))
         ctx = Context(con, tables, as_of, profile, calendar)
-        t = con.to_pyarrow(purchases_expr(ctx, month_start))
+        t = con.to_pyarrow(purchases_expr(ctx, month_start, institution))
     return t.sort_by([(c, "ascending") for c in (*KEY, "product_code", "role")])
