@@ -107,6 +107,7 @@ POST: dict[str, tuple[Args, frozenset[str]]] = {
     "agreements:dispute": (lambda r: [r.agreement.pk], frozenset({"company"})),
     "alerts:act": (lambda r: [r.alert.pk], frozenset({"province", "city", "county_a"})),
     "alerts:answer": (lambda r: [r.alert.pk], frozenset({"hospital", "company"})),
+    "alerts:bulk": (NONE, OFFICERS),  # each ticked id is checked against the scope
     "monitoring:start": (NONE, RUNNERS),
     "monitoring:import": (NONE, RUNNERS),
     "monitoring:publish": (NONE, RUNNERS),

@@ -41,20 +41,28 @@ def test_tickets_page_by_fifty_and_keep_the_filter(world: World,
 
 def test_the_inbox_pages_and_filters_by_names(world: World, tmp_path: Path,
                                               as_: Callable[[str], Client]) -> None:
-    rows = [f"order.unresponded_48h,critical,{'H_A' if i % 3 else 'H_B'},,,,P1,OL-{i:03d},60,48,"
-            f"GANZHOU 二(六),订单超过48小时未响应" for i in range(120)]
-    run_from(world, tmp_path, rows)
+    # 120 single alerts (one per variety code) and 120 order lines of one institution,
+    # which become one case (no warehouse: distributor unknown, month of the run).
+    rows = [f"progress.behind_schedule,warning,{'H_A' if i % 3 else 'H_B'},DRUG1,1,VX{i:03d},,,"
+            f"0.2,0.5,HENAN 二(九),进度落后{i:03d}" for i in range(120)]
+    lines = [f"order.unresponded_48h,critical,H_A,,,,P1,OL-{i:03d},{60 + i},48,"
+             f"GANZHOU 二(六),订单超过48小时未响应" for i in range(120)]
+    run_from(world, tmp_path, rows + lines)
     client = as_("province")
     page = client.get("/alerts/", **ZH).content.decode()
-    assert "共 120 行 · 第 1 / 3 页" in page
+    assert "共 121 行 · 第 1 / 3 页" in page
     # by institution name: H_B is B县人民医院 (i divisible by 3: 40 rows)
     page = client.get("/alerts/?institution=B县人民", **ZH).content.decode()
     assert "共 40 行 · 第 1 / 1 页" in page
     assert len(re.findall(r'<a href="/alerts/\d+/">', page)) == 40
-    # by region name: A县 holds H_A (80 rows) → two pages
+    # by region name: A县 holds H_A (80 alerts and the case) → two pages
     page = client.get("/alerts/?region=A县", **ZH).content.decode()
-    assert "共 80 行 · 第 1 / 2 页" in page
+    assert "共 81 行 · 第 1 / 2 页" in page
+    page = client.get("/alerts/?rule=order.unresponded_48h", **ZH).content.decode()
+    assert "共 1 行 · 第 1 / 1 页" in page and '<span class="badge">120</span>' in page
     delayed = client.get("/alerts/delayed/", **ZH).content.decode()
-    # one distributor: its summary row and, at once, its orders 50 to a page
+    # one distributor: its summary row and, at once, its orders 50 to a page (the lines)
     assert 'id="distributors"' in delayed and "共 120 行 · 第 1 / 3 页" in delayed
-    assert "OL-000" in delayed and "OL-050" not in delayed
+    assert "OL-000" in delayed and "OL-049" in delayed and "OL-050" not in delayed
+    third = client.get("/alerts/delayed/?distributor=&page=3", **ZH).content.decode()
+    assert "OL-119" in third and "OL-099" not in third

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -10,15 +9,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from jicai.contract.schemas import ALERT_COLUMNS
 from jicai.spreadsheet import restore_text
+from jicai.web.alerts import cases
 from jicai.web.alerts.models import Alert, MonitorRun
 from jicai.web.reference.models import Company, Institution, Product
 
-ORDER_RULES = ("order.unresponded_48h", "order.escalation_24h", "delivery.overdue")
 _KEY = ("rule_id", "institution_code", "batch_code", "cycle_no", "variety_code",
         "product_code", "ref")
 
@@ -42,43 +41,65 @@ def read_alerts_csv(path: Path) -> pa.Table:
     return table
 
 
-def _orders(ids: list[str], read: Any) -> dict[str, tuple[str | None, dt.datetime | None]]:
-    """order_line_id → (distributor_code, ordered_at) for the alerts about orders."""
-    if not ids or read is None:
+def _carried(run: MonitorRun) -> dict[str, tuple[str, int | None, str | None]]:
+    """fingerprint → (status, assigned_to, escalated_to) of the previous run's handled rows."""
+    previous = MonitorRun.objects.exclude(pk=run.pk).filter(status="succeeded") \
+        .order_by("-started_at", "-id").first()
+    if previous is None:
         return {}
-    orders = read("orders")
-    if orders is None:
-        return {}
-    mask = pc.is_in(orders.column("order_line_id"), value_set=pa.array(ids, pa.string()))
-    hit = orders.filter(mask).select(["order_line_id", "distributor_code", "ordered_at"])
-    return {r["order_line_id"]: (r["distributor_code"], r["ordered_at"]) for r in hit.to_pylist()}
+    rows = Alert.objects.filter(run=previous).exclude(
+        status="new", assigned_to__isnull=True, escalated_to__isnull=True).values_list(
+        "fingerprint", "status", "assigned_to_id", "escalated_to_id")
+    return {fp: (st, who, where) for fp, st, who, where in rows}
+
+
+def lines_path(run: MonitorRun) -> Path:
+    """Where the run's line-level alerts are kept, keyed by case (``HOME/cases/``)."""
+    return Path(settings.HOME) / "cases" / f"run-{run.pk}-lines.parquet"
+
+
+def _orders_source(read: Any) -> cases.OrdersSource | None:
+    if read is None:
+        return None
+    from jicai.web.monitoring import bridge
+
+    if read is bridge.read_table:  # the home's warehouse: DuckDB reads its files in place
+        return cases.warehouse_orders
+    return cases.arrow_orders(read)
+
+
+def _case_message(title: str, inst: str, month: str, party: str, n: int, worst: Any) -> str:
+    shown = "—" if worst is None else f"{worst:g}"
+    who = f"（{party}）" if party else ""
+    return f"{inst or '—'} {month}：{n} 条明细{title}{who}，最严重 {shown}。"
 
 
 def import_alerts(run: MonitorRun, table: pa.Table, read: Any = None) -> int:
-    """Store ``table`` (the monitor's alerts) as the alerts of ``run``; returns the count.
+    """Store ``table`` (the monitor's alerts) as the alerts and cases of ``run``; returns the
+    count of alerts.
 
-    ``read`` (a table reader, normally the warehouse's) resolves the distributor
-    of order alerts for the delayed-response lists.
+    Line-level alerts (``cases.LINE_RULES``) become cases, grouped by DuckDB; their lines
+    go to ``lines_path(run)``. ``read`` (a table reader, normally the warehouse's) gives the
+    orders behind them: distributor, order time (the case's month) and amount.
     """
-    rows = table.to_pylist()
-    institutions = set(Institution.objects.values_list("code", flat=True))
-    companies = set(Company.objects.values_list("code", flat=True))
+    from jicai.web.monitoring.bridge import rule_titles
+
+    line_mask = pc.is_in(table.column("rule_id"), value_set=pa.array(list(cases.LINE_RULES)))
+    singles = table.filter(pc.invert(line_mask)).to_pylist()
+    lined = table.filter(line_mask)
+    institutions = dict(Institution.objects.values_list("code", "name"))
+    companies = dict(Company.objects.values_list("code", "name"))
     product_company = dict(Product.objects.values_list("code", "company_id"))
-    orders = _orders(sorted({r["ref"] for r in rows if r["rule_id"] in ORDER_RULES and r["ref"]}),
-                     read)
-    previous = {a.fingerprint: a for a in Alert.objects.filter(
-        run=MonitorRun.objects.exclude(pk=run.pk).filter(status="succeeded")
-        .order_by("-started_at", "-id").first())}
+    before = _carried(run)
     alerts = []
-    for r in rows:
+    for r in singles:
         fp = fingerprint(r)
         inst = r.get("institution_code") or ""
         ref = r.get("ref") or ""
-        distributor, ordered_at = orders.get(ref, (None, None))
         company = product_company.get(r.get("product_code") or "")
         if company is None and ref in companies:
             company = ref  # agreement.unsigned names the company in ref
-        before = previous.get(fp)
+        status, who, where = before.get(fp, ("new", None, None))
         alerts.append(Alert(
             run=run, fingerprint=fp, rule_id=r["rule_id"], severity=r["severity"],
             institution_id=inst if inst in institutions else None, institution_code=inst,
@@ -86,13 +107,50 @@ def import_alerts(run: MonitorRun, table: pa.Table, read: Any = None) -> int:
             variety_code=r.get("variety_code") or "", product_code=r.get("product_code") or "",
             ref=ref, value=r.get("value"), threshold=r.get("threshold"),
             clause=r.get("clause") or "", message=r.get("message") or "",
-            company_id=company, distributor_id=distributor if distributor in companies else None,
-            ordered_at=timezone.make_aware(ordered_at) if ordered_at else None,
-            status=before.status if before else "new",
-            assigned_to_id=before.assigned_to_id if before else None,
-            escalated_to_id=before.escalated_to_id if before else None))
+            company_id=company, status=status, assigned_to_id=who, escalated_to_id=where))
+    grouped = None
+    if lined.num_rows:
+        path = lines_path(run)
+        grouped = cases.write_lines(lined, path, as_of=run.as_of, makers=product_company,
+                                    orders=_orders_source(read))
+        run.lines_file = str(path)
+    titles = rule_titles() if grouped is not None else {}
     with transaction.atomic():
-        Alert.objects.bulk_create(alerts, batch_size=1000)
-        run.alert_count = len(alerts)
-        run.save(update_fields=["alert_count"])
-    return len(alerts)
+        Alert.objects.bulk_create(alerts, batch_size=BATCH)
+        if grouped is not None:
+            _insert_cases(run, grouped, before, institutions, companies, titles)
+        run.alert_count = int(table.num_rows)
+        run.save(update_fields=["alert_count", "lines_file"])
+    return int(table.num_rows)
+
+
+BATCH = 5000
+
+
+def _insert_cases(run: MonitorRun, grouped: pa.Table,
+                  before: dict[str, tuple[str, int | None, str | None]],
+                  institutions: dict[str, str], companies: dict[str, str],
+                  titles: dict[str, tuple[str, str]]) -> None:
+    """The cases into the database in batches (the rows come grouped from DuckDB)."""
+    for batch in grouped.to_batches(BATCH):
+        rows = []
+        for r in batch.to_pylist():
+            fp, inst, party = r["case_fp"], r["institution_code"] or "", r["party"] or ""
+            kind = cases.LINE_RULES[r["rule_id"]]
+            status, who, where = before.get(fp, ("new", None, None))
+            company = r["company"] if r["company"] in companies else None
+            distributor = party if kind == cases.DISTRIBUTOR and party in companies else None
+            message = r["message"] or _case_message(
+                titles.get(r["rule_id"], (r["rule_id"], ""))[0], institutions.get(inst, inst),
+                r["month"], companies.get(party, party), r["lines"], r["worst"])
+            rows.append(Alert(
+                run=run, fingerprint=fp, rule_id=r["rule_id"], severity=r["severity"],
+                institution_id=inst if inst in institutions else None, institution_code=inst,
+                batch_code=r["batch_code"] or "", cycle_no=r["cycle_no"],
+                variety_code=r["variety_code"] or "", product_code=r["product_code"] or "",
+                ref=r["ref"] or "", value=r["worst"], threshold=r["threshold"],
+                clause=r["clause"] or "", message=message, company_id=company,
+                distributor_id=distributor, is_case=True, lines=r["lines"], amount=r["amount"],
+                month=r["month"], counterparty_code=party, status=status, assigned_to_id=who,
+                escalated_to_id=where))
+        Alert.objects.bulk_create(rows, batch_size=BATCH)

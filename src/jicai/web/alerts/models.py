@@ -36,6 +36,9 @@ class MonitorRun(models.Model):
     # The run's output folder (alerts, progress, assessment, monitor.xlsx, figures/), kept
     # on disk: the execution pages read the latest successful run's figures from it.
     output_dir = models.CharField(_("output folder"), max_length=500, blank=True)
+    # The line-level alerts of the run, keyed by case and sorted by it (Parquet): a case's
+    # lines are read from here on demand, never stored as rows (decision 0007).
+    lines_file = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -84,9 +87,26 @@ class Alert(models.Model):
                                     blank=True, related_name="+", verbose_name=_("assigned to"))
     escalated_to = models.ForeignKey(Region, models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("escalated to"))
+    # A case (decision 0007) groups the line-level alerts of one rule × institution ×
+    # counterparty × month: ``lines`` of them, ``value`` the worst, ``amount`` their total.
+    # A single alert has lines = 1 and is_case False.
+    is_case = models.BooleanField(default=False)
+    lines = models.PositiveIntegerField(_("lines"), default=1)
+    amount = models.FloatField(_("amount"), null=True, blank=True)
+    month = models.CharField(_("month"), max_length=7, blank=True)
+    counterparty_code = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["rule_id", "institution_code", "variety_code", "ref"]
+        indexes = [
+            models.Index(fields=["run", "rule_id", "institution_code", "variety_code", "ref"],
+                         name="alert_run_order"),
+            models.Index(fields=["run", "status"], name="alert_run_status"),
+            models.Index(fields=["run", "severity"], name="alert_run_severity"),
+            models.Index(fields=["run", "institution"], name="alert_run_institution"),
+            models.Index(fields=["run", "distributor"], name="alert_run_distributor"),
+            models.Index(fields=["run", "company"], name="alert_run_company"),
+        ]
 
 
 class Disposition(models.Model):

@@ -62,6 +62,20 @@ def handle(actor: Actor, alert: Alert, action: str, note: str = "",
         raise WorkflowError(_("Unknown action “%(action)s”.") % {"action": action})
 
 
+BULK_MAX = 200  # rows handled in one request (an inbox page has 50)
+
+
+def handle_many(actor: Actor, alerts: list[Alert], action: str, note: str = "") -> None:
+    """One action on several cases or alerts, all or none (each checked and recorded)."""
+    if action not in ("acknowledge", "escalate", "resolve"):
+        raise WorkflowError(_("Unknown action “%(action)s”.") % {"action": action})
+    if not alerts:
+        raise WorkflowError(_("Select the alerts to handle."))
+    with transaction.atomic():
+        for alert in alerts:
+            handle(actor, alert, action, note)
+
+
 def answer(actor: Actor, alert: Alert, note: str) -> None:
     """The institution or company the alert is about gives its explanation."""
     user = actor.user

@@ -6,6 +6,7 @@ app_name = "alerts"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("delayed/", views.delayed, name="delayed"),
+    path("bulk/", views.bulk, name="bulk"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/answer/", views.answer, name="answer"),
