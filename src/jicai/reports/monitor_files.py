@@ -194,8 +194,8 @@ def _figure_sheets(wb: Any, result: MonitorResult, head: Any) -> None:
     ws.write_row(0, 0, [z for _c, z in lead] + [c.zh for c in COLUMNS], head)
     ws.freeze_panes(1, 3)
     for i, r in enumerate(keyed, start=1):
-        ws.write_row(i, 0, [SCOPE_ZH.get(r["scope"], r["scope"]), r["code"], r["name"],
-                            r["region_code"]])
+        wb.write_row(ws, i, 0, [SCOPE_ZH.get(r["scope"], r["scope"]), r["code"], r["name"],
+                                r["region_code"]])  # names formula-safe (quote prefix)
         for j, c in enumerate(COLUMNS, start=len(lead)):
             v = r[c.id]
             if v is not None:
@@ -216,9 +216,9 @@ def _figure_sheets(wb: Any, result: MonitorResult, head: Any) -> None:
     pct, yuan = formats["0.0%"], formats["#,##0.00"]
     for i, r in enumerate(rk.to_pylist(), start=1):
         spec = RANKINGS[r["ranking"]]
-        ws.write_row(i, 0, [spec.zh, SCOPE_ZH.get(r["scope"], r["scope"]), r["rank"],
-                            r["code"], r["name"], r["region_code"],
-                            ROLE_ZH.get(r["role"] or "", "")])
+        wb.write_row(ws, i, 0, [spec.zh, SCOPE_ZH.get(r["scope"], r["scope"]), r["rank"],
+                                r["code"], r["name"], r["region_code"],
+                                ROLE_ZH.get(r["role"] or "", "")])
         for j, key in ((7, "value"), (8, "second")):
             col = spec.value if key == "value" else spec.second
             fmt = formats[next(c.fmt for c in COLUMNS if c.id == col)] if col else pct
