@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jicai.contract.schemas import TABLES
+from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
 
 M1 = "91410000MA0000001A"
 M2 = "91410000MA0000002B"

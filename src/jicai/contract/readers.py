@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from jicai.contract import encodings
 from jicai.contract.limits import MAX_COLUMNS, FileProblem, too_wide
 from jicai.contract.problems import Problem
-from jicai.contract.schemas import TABLES
+from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
 from jicai.contract.sql import lit
 from jicai.contract.workbooks import read_first_sheet
 

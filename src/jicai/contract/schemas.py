@@ -568,6 +568,33 @@ PRESCRIPTIONS = _table(Table(
 # The order in which tables are validated and imported: referenced tables first.
 IMPORT_ORDER: tuple[str, ...] = tuple(TABLES)
 
+# --- tables written by jicai, not by the platform ---------------------------------------
+# A platform export never holds these (``TABLES`` is what it holds); the warehouse stores
+# them beside the platform's tables, validated the same way (``STORED_TABLES``).
+
+DERIVED_TABLES: dict[str, Table] = {}
+
+DEMAND_FILING_VERSIONS = Table(
+    "demand_filing_versions", "报量版本",
+    (
+        _text("version_id", "版本编号", note="e.g. WEB-F12-V1: web filing 12, variety V1"),
+        *DEMAND_FILINGS.columns[:4],
+        DEMAND_FILINGS.column("reported_units"),
+        Column("filed_at", "生效时间", Kind.DATETIME,
+               note="when the version came into force: the filing's final approval"),
+        DEMAND_FILINGS.column("explanation"),
+    ),
+    key=("batch_code", "cycle_no", "institution_code", "variety_code", "filed_at"),
+    references=DEMAND_FILINGS.references,
+    note="written by jicai (the web app's approved filings), never by the platform; "
+         "for each key the engine reads the latest filing with filed_at <= as_of over "
+         "demand_filings and these versions (docs/decisions/0008-filing-versions.md)",
+)
+DERIVED_TABLES[DEMAND_FILING_VERSIONS.name] = DEMAND_FILING_VERSIONS
+
+# Every table the warehouse stores, referenced tables first.
+STORED_TABLES: dict[str, Table] = {**TABLES, **DERIVED_TABLES}
+
 FORMATS = ("csv", "xlsx", "parquet")
 
 # --- the monitor's outputs -----------------------------------------------------------

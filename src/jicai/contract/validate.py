@@ -32,7 +32,8 @@ from jicai.contract.readers import (
     drop_raw,
     load_raw,
 )
-from jicai.contract.schemas import TABLES, Column, Exclusion, Kind, Reference, Table
+from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
+from jicai.contract.schemas import Column, Exclusion, Kind, Reference, Table
 from jicai.contract.sql import count, lit, one_row, q
 
 MAX_LISTED = 1000

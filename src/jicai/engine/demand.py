@@ -68,10 +68,34 @@ def _cycle_varieties(ctx: Context) -> ir.Table:
                     hist_year=j.start_date.year() - 1).view()
 
 
-def _filings(ctx: Context) -> ir.Table:
-    """Demand filings made by the end of the as-of day."""
+FILING_KEY = [*CYCLE_KEY, "institution_code"]
+_FILING_COLUMNS = (*FILING_KEY, "reported_units", "filed_at", "explanation")
+
+
+def filings_in_force(ctx: Context) -> ir.Table:
+    """The demand filing in force at the end of the as-of day, one row per (batch, cycle,
+    institution, variety): of the platform's ``demand_filings`` and jicai's own
+    ``demand_filing_versions`` (the web app's approved filings), the latest by
+    ``filed_at`` (decision 0008; at one instant the web version wins). Every filing rule
+    (D1 D2 D3 N1, and the filing unit) reads this. Without the versions table it is
+    ``demand_filings`` as filed by then (the contract keeps one row per key)."""
     f = ctx.t("demand_filings")
-    return f.filter(f.filed_at < ctx.as_of_end)
+    f = f.filter(f.filed_at < ctx.as_of_end)
+    if not ctx.has("demand_filing_versions"):
+        return f
+    v = ctx.t("demand_filing_versions")
+    v = v.filter(v.filed_at < ctx.as_of_end)
+    both = ibis.union(
+        f.select(*_FILING_COLUMNS, __web=ibis.literal(0, type="int64")),
+        v.select(*_FILING_COLUMNS, __web=ibis.literal(1, type="int64")))
+    latest = ibis.row_number().over(group_by=FILING_KEY,
+                                    order_by=[ibis.desc(both.filed_at), ibis.desc(both.__web)])
+    both = both.mutate(__rank=latest)
+    return both.filter(both.__rank == 0).drop("__rank", "__web").view()
+
+
+def _filings(ctx: Context) -> ir.Table:
+    return filings_in_force(ctx)
 
 
 @rule(id="demand.below_history", code="D1",
@@ -106,7 +130,8 @@ def below_history(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
 def missing(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     h = _history_by_unit(ctx)
     h = h.filter(h.hist_units > 0)
-    f = _filings(ctx).select(*CYCLE_KEY, unit_code=_filings(ctx).institution_code)
+    f = _filings(ctx)
+    f = f.select(*CYCLE_KEY, unit_code=f.institution_code)
     j = h.anti_join(f, [*CYCLE_KEY, "unit_code"])
     return alerts(j, severity="warning", value=j.hist_units, threshold=0.0,
                   institution_code=j.unit_code, batch_code=j.batch_code, cycle_no=j.cycle_no,

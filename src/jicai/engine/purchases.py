@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from jicai.engine.context import Context, alerts, award_roles, cycles, order_lines
-from jicai.engine.demand import with_filing_unit
+from jicai.engine.demand import filings_in_force, with_filing_unit
 from jicai.engine.registry import rule
 
 KEY = ("batch_code", "cycle_no", "institution_code", "variety_code")
@@ -74,10 +74,10 @@ def nonwinning_only(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
                             - agg.sp_units.fill_null(zero)).cast("int64"))
     agg = agg.filter((agg.awarded_units.fill_null(zero) == 0) & (agg.units > 0))
     # No filing with reported_units > 0 by the institution's filing unit: itself if it
-    # filed (0 included), else its consortium lead (decision 0001, "v1.1 rules").
+    # filed (0 included), else its consortium lead (decision 0001, "v1.1 rules"); the
+    # filing in force at as_of (decision 0008).
     agg = with_filing_unit(ctx, agg)
-    f = ctx.t("demand_filings")
-    f = f.filter(f.filed_at < ctx.as_of_end)
+    f = filings_in_force(ctx)
     filed = f.group_by(["batch_code", "cycle_no", "variety_code", "institution_code"]).aggregate(
         reported=f.reported_units.sum())
     filed = filed.filter(filed.reported > 0).view()

@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jicai import duck
-from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS, TABLES
+from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS
+from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
 from jicai.engine import measures
 from jicai.engine.context import Context
 from jicai.engine.figures import assessment, prepayment

@@ -52,7 +52,8 @@ import pyarrow.parquet as pq
 
 from jicai import duck
 from jicai.contract.readers import SourceFile, discover
-from jicai.contract.schemas import CONTRACT_VERSION, TABLES, Table
+from jicai.contract.schemas import CONTRACT_VERSION, Table
+from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
 from jicai.contract.sql import count, lit, q
 from jicai.contract.validate import (
     PARQUET,
