@@ -20,13 +20,12 @@ from jicai.warehouse.store import Warehouse
 
 CASES = [(profile, rule) for profile in BUILTIN for rule in load_profile(profile).rules]
 
-# Known disagreement, kept visible rather than loosened: the demo samples traceability —
-# only the institutions that report it appear in trace_scans (jicai.demo.trace) — and works
-# H2 out at those; the engine's H2 also judges every institution that reports no scans at
-# all (coverage 0). Strict: once the engine scopes H2 to reporting institutions this
-# xfail fails, and the mark is to be removed.
-H2_SCOPE = ("trace.receipt_unscanned: the engine judges institutions absent from "
-            "trace_scans; the demo reports traceability for a sample of institutions")
+# H2 (trace.receipt_unscanned): the demo reports traceability for a sample of
+# institutions (jicai.demo.trace) and works H2 out at those. guangdong judges only
+# institutions that report scans (reporting_only, GUANGDONG 五(十一)) and finds exactly
+# the planted cases; jilin judges every institution (JILIN 第十八条), so it finds them and
+# also every drug the other institutions received with no scan at all (coverage 0).
+H2 = "trace.receipt_unscanned"
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +43,11 @@ def runs(province: tuple[DemoSummary, Warehouse]) -> dict[str, MonitorResult]:
     return {p: run_monitor(w, summary.as_of, load_profile(p)) for p in BUILTIN}
 
 
-@pytest.mark.parametrize(("profile", "rule_id"), [
-    pytest.param(p, r, marks=pytest.mark.xfail(reason=H2_SCOPE, strict=True))
-    if r == "trace.receipt_unscanned" else (p, r) for p, r in CASES])
+@pytest.mark.parametrize(("profile", "rule_id"), CASES)
 def test_every_planted_lapse_is_found_and_nothing_else(
         province: tuple[DemoSummary, Warehouse], runs: dict[str, MonitorResult],
         profile: str, rule_id: str) -> None:
-    summary, _w = province
+    summary, w = province
     result = runs[profile]
     run = next(r for r in result.rules if r.rule_id == rule_id)
     if run.status != "ran":
@@ -64,6 +61,16 @@ def test_every_planted_lapse_is_found_and_nothing_else(
         expected = {k: v for k, v in expected.items() if v < ratio}
     found = {tuple(a[f] for f in planted.fields): a["value"]
              for a in result.alerts.to_pylist() if a["rule_id"] == rule_id}
+    if rule_id == H2 and not load_profile(profile).setting(rule_id, "reporting_only"):
+        # the extra cases: institutions with no scan at all, each at coverage 0
+        t = w.read("trace_scans")
+        reporting = set(t.column("institution_code").to_pylist()) if t is not None else set()
+        extra = {k: v for k, v in found.items() if k not in expected}
+        assert extra, "jilin should judge the institutions that scan nothing"
+        assert all(v == 0.0 for v in extra.values())
+        assert all(a["institution_code"] not in reporting for a in result.alerts.to_pylist()
+                   if a["rule_id"] == H2 and tuple(a[f] for f in planted.fields) in extra)
+        found = {k: v for k, v in found.items() if k in expected}
     assert set(found) == set(expected)
     for key, value in expected.items():
         assert found[key] == pytest.approx(value, rel=1e-6, abs=1e-6), key

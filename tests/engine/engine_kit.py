@@ -65,7 +65,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                    "red_growth": 1.0, "window_days": 90, "min_amount": 10000.0},
     "substitute.abnormal_growth": {"threshold": 0.3, "window_days": 90, "min_units": 100},
     "trace.duplicate_dispense": {},
-    "trace.receipt_unscanned": {"threshold": 0.95, "min_packs": 10},
+    "trace.receipt_unscanned": {"threshold": 0.95, "min_packs": 10, "reporting_only": False},
     "trace.dispensed_over_received": {"tolerance_packs": 0},
     "prescriber.nonwinning_high": {"threshold": 0.5, "min_units": 100},
     # contract v1.1 rules of the rules-A family (rules.md, "Profiles and their defaults";

@@ -122,6 +122,20 @@ H2_SCANS = [
 ]
 
 
+def test_h2_judges_institutions_that_scan_nothing_only_where_the_profile_says(engine):
+    # as_of 2025-10-15, the orders and scans above. H3 has sent no scan at all.
+    # reporting_only false (JILIN 第十八条: every institution scans): H3/PB 0 / 10 → alert.
+    # reporting_only true (GUANGDONG 五(十一): 逐步扩大监测范围): H3 is not judged; H2, which
+    # scans, still is (17 / 18).
+    wh = engine.load(_folder(orders=H2_ORDERS, trace_scans=H2_SCANS))
+    everyone = engine.run(wh, "2025-10-15", {H2: {"reporting_only": False}})
+    assert {(a["institution_code"], a["product_code"]) for a in everyone.of(H2)} == {
+        ("H2", "PW"), ("H3", "PB")}
+    reporting = engine.run(wh, "2025-10-15", {H2: {"reporting_only": True}})
+    assert_alerts(reporting.alerts, H2, [("H2", "PW", "warning", 17 / 18, 0.95)],
+                  key=("institution_code", "product_code", "severity"))
+
+
 def test_h2_coverage_of_months_ended(engine):
     # as_of 2025-10-15: the months ended by then are January … September, so the period
     # is 2025-01-01 … 2025-09-30 (received_at and receive scans alike).

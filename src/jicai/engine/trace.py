@@ -93,11 +93,17 @@ def duplicate_dispense(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
       title_zh="验收入库未扫追溯码", title_en="received packs without traceability scans",
       clause="JILIN 第十八条; GUANGDONG 五(十一)",
       needs=("trace_scans", "orders", "products"),
-      settings={"threshold": float, "min_packs": int},
+      settings={"threshold": float, "min_packs": int, "reporting_only": bool},
       message='{institution_name}的{product_name}，本年验收入库 {packs:d} 盒（截至 {period_end}），入库扫码的追溯码仅 {codes:d} 个，扫码率 {value:.1%}，低于 {threshold:.1%}，请督促该机构按要求入库扫码、上传追溯信息。')
 def receipt_unscanned(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     """Drug lines of the as-of year received in a month that has ended by as_of, against
-    the distinct codes scanned on receipt at the institution in the same period."""
+    the distinct codes scanned on receipt at the institution in the same period.
+
+    ``reporting_only``: judge only institutions that have sent any scan by as_of. JILIN
+    第十八条 has every institution scan (false: an institution that scans nothing has a
+    coverage of 0); GUANGDONG 五(十一) widens the monitoring step by step (逐步扩大监测范围):
+    an institution not yet connected to the traceability system is not judged (true).
+    """
     th, min_packs = float(s["threshold"]), int(s["min_packs"])
     start = date(ctx.as_of.year, 1, 1)
     end = last_month_end(ctx.as_of)
@@ -105,6 +111,10 @@ def receipt_unscanned(ctx: Context, s: Mapping[str, Any]) -> ir.Table:
     o = received_lines(ctx)
     # Traceability codes are drug codes (药品追溯码); consumables are not held to them.
     o = o.filter((o.category == "drug") & (o.received_day >= lo) & (o.received_day <= hi))
+    if bool(s["reporting_only"]):
+        t = ctx.t("trace_scans")
+        reporting = t.filter(t.scanned_at < ctx.as_of_end).select("institution_code").distinct()
+        o = o.semi_join(reporting, "institution_code")
     got = o.group_by(["institution_code", "product_code"]).aggregate(packs=o.packs.sum())
     r = scans(ctx, "receive")
     r = r.filter((r.scanned_at.date() >= lo) & (r.scanned_at.date() <= hi))
