@@ -47,19 +47,34 @@ def ensure_demo_data(home: Path, lines: str = "tiny") -> bool:
 
 
 def _picks() -> list[tuple[str, Any, str]]:
-    """(username, role, scope code) for every role, chosen so that the workflows connect."""
+    """(username, role, scope code) for every role, chosen so that the workflows connect.
+
+    The demo province's fixed cast (:mod:`jicai.demo.personas`) gives the hospital, a
+    second hospital in another city, a drug maker, a device maker and a pure
+    distributor; the county and city officers are those of the first hospital, so an
+    officer's drill-down reaches it. Other reference data falls back to picks by code.
+    """
+    from jicai.demo import personas
+
     province = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    if province is None:
+        raise click.ClickException("no regions with institutions: load the reference data first")
+    cast = {p.code for p in personas.PERSONAS}
+    found_inst = {i.code: i for i in Institution.objects.filter(code__in=cast)
+                  .select_related("region")}
+    found_comp = set(Company.objects.filter(code__in=cast).values_list("code", flat=True))
+    hospital = found_inst.get(personas.HOSPITAL.code)
+    county_a = hospital.region if hospital is not None else None
     counties = (Region.objects.filter(level="county")
                 .annotate(n=Count("institutions")).filter(n__gt=0).order_by("code"))
-    county_a = counties.first()
-    county_b = counties.exclude(pk=getattr(county_a, "pk", None)).first()
-    if province is None or county_a is None:
+    if county_a is None or county_a.level != "county":
+        county_a = counties.first()
+    if county_a is None:
         raise click.ClickException("no regions with institutions: load the reference data first")
-    hospital = (Institution.objects.filter(region=county_a, consortium_lead__isnull=True)
-                .order_by("-grade", "code").first())
-    manufacturer = (Company.objects.filter(products__awards__role="winning")
-                    .distinct().order_by("code").first())
-    distributor = Company.objects.exclude(role="manufacturer").order_by("code").first()
+    county_b = counties.exclude(pk=county_a.pk).exclude(parent_id=None).first()
+    if hospital is None:
+        hospital = (Institution.objects.filter(region=county_a, consortium_lead__isnull=True)
+                    .order_by("-grade", "code").first())
     picks = [("admin", Role.ADMIN, province.code),
              ("province", Role.PROVINCE_OFFICER, province.code),
              ("city", Role.CITY_OFFICER, county_a.parent_id or ""),
@@ -69,10 +84,23 @@ def _picks() -> list[tuple[str, Any, str]]:
         picks.append(("county_b", Role.COUNTY_OFFICER, county_b.code))
     if hospital is not None:
         picks.append(("hospital", Role.INSTITUTION, hospital.code))
-    if manufacturer is not None:
-        picks.append(("company", Role.COMPANY, manufacturer.code))
-    if distributor is not None:
-        picks.append(("distributor", Role.COMPANY, distributor.code))
+    if personas.HOSPITAL_2.code in found_inst:
+        picks.append(("hospital2", Role.INSTITUTION, personas.HOSPITAL_2.code))
+    if personas.MANUFACTURER.code in found_comp:
+        picks.append(("company", Role.COMPANY, personas.MANUFACTURER.code))
+    else:
+        maker = (Company.objects.filter(products__awards__role="winning")
+                 .distinct().order_by("code").first())
+        if maker is not None:
+            picks.append(("company", Role.COMPANY, maker.code))
+    if personas.MANUFACTURER_2.code in found_comp:
+        picks.append(("company2", Role.COMPANY, personas.MANUFACTURER_2.code))
+    if personas.DISTRIBUTOR.code in found_comp:
+        picks.append(("distributor", Role.COMPANY, personas.DISTRIBUTOR.code))
+    else:
+        other = Company.objects.filter(role="distributor").order_by("code").first()
+        if other is not None:
+            picks.append(("distributor", Role.COMPANY, other.code))
     return picks
 
 
