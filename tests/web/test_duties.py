@@ -90,3 +90,20 @@ def test_a_county_reviews_before_the_cycle_starts(world: World, at) -> None:
     # The cycle starts on 2025-03-01: reviews are due the day before.
     assert (duty.kind, duty.count, duty.due) == ("filing_review", 1, dt.date(2025, 2, 28))
     assert duties_for(world.users["county_b"]) == []
+
+
+def test_the_overdue_tile_counts_only_overdue_escalations(world: World, at,
+                                                          as_: Callable[[str], Client]) -> None:
+    from jicai.web.accounts.todo import todo_for
+
+    at("2025-10-09 09:00")
+    ticket = tickets.report(actor(world, "hospital"), Product.objects.get(pk="P1"), "缺货")
+    tickets.escalate(actor(world, "county_a"), ticket)  # passed up the day it came in
+    label = "Overdue supply problems escalated to my bureau"
+
+    def tile() -> int:
+        return next(i["count"] for i in todo_for(world.users["city"]) if i["label"] == label)
+
+    assert tile() == 0  # escalated, but its reply is due 2025-10-11
+    at("2025-10-13 09:00")  # past the 2 working days (10 and 11 Oct) without a reply
+    assert tile() == 1

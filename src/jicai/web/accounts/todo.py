@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jicai.web import clock
 from jicai.web.accounts.models import User
 from jicai.web.accounts.roles import OFFICER_LEVEL, Capability, can
 from jicai.web.agreements.models import AgreementStatus
@@ -15,6 +16,7 @@ from jicai.web.alerts.models import AlertStatus
 from jicai.web.alerts.scoping import latest_run, scoped_alerts
 from jicai.web.filings.models import FilingStatus
 from jicai.web.filings.scoping import scoped_filings
+from jicai.web.tickets.deadlines import overdue
 from jicai.web.tickets.models import TicketStatus
 from jicai.web.tickets.scoping import scoped_tickets
 
@@ -39,10 +41,14 @@ def todo_for(user: User) -> list[dict[str, Any]]:
             status=TicketStatus.OPEN).count(), reverse("tickets:list") + "?status=open",
             urgent=True))
     if can(user, Capability.SUPERVISE_TICKET) and user.region is not None:
-        items.append(_item(_("Overdue supply problems escalated to my bureau"),
-                           scoped_tickets(user).filter(escalated_to=user.region).exclude(
-                               status=TicketStatus.RESOLVED).count(),
-                           reverse("tickets:list") + "?escalated=1", urgent=True))
+        # Escalated is not overdue (a bureau may pass a ticket up before its deadline):
+        # the tile counts those whose working-day clock has run out, and links to them.
+        held = scoped_tickets(user).filter(escalated_to=user.region).exclude(
+            status=TicketStatus.RESOLVED)
+        today = clock.today()
+        late = sum(1 for t in held if overdue(t, today))
+        items.append(_item(_("Overdue supply problems escalated to my bureau"), late,
+                           reverse("tickets:list") + "?escalated=1&overdue=1", urgent=True))
     if can(user, Capability.REPORT_TICKET):
         items.append(_item(_("My open supply problems"), scoped_tickets(user).exclude(
             status=TicketStatus.RESOLVED).count(), reverse("tickets:list")))
