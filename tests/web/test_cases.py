@@ -1,4 +1,4 @@
-"""Cases (decision 0007): line-level alerts grouped per rule × institution × counterparty ×
+"""Cases (decision 0008): line-level alerts grouped per rule × institution × counterparty ×
 month, worked out by hand; their lines read back from Parquet; handling carried over;
 scoping per persona; paging of a case's lines; bulk handling."""
 

@@ -2,7 +2,7 @@
 
 A province's run raises millions of alerts about single order lines (late responses,
 late deliveries, unpaid lines, prices above the listing or award, duplicated trace
-codes). An officer handles them as *cases* (decision 0007): one row per rule ×
+codes). An officer handles them as *cases* (decision 0008): one row per rule ×
 institution × counterparty × month, carrying the count, the worst figure and the total
 amount. The lines themselves stay in a Parquet file of the run, sorted by the case's
 fingerprint, and are read from it on demand (predicate pushdown on the sorted key).

@@ -3,7 +3,7 @@
 Orders unanswered for more than 48 hours are gathered within a working day
 into a list sent to each distributor; an order still unanswered 24 hours
 later is escalated. Both come from the monitor's ``order.unresponded_48h``
-and ``order.escalation_24h`` alerts, held as cases per distributor (decision 0007);
+and ``order.escalation_24h`` alerts, held as cases per distributor (decision 0008);
 the orders are the cases' lines, read from the run's lines file.
 """
 

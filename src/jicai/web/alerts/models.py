@@ -37,7 +37,7 @@ class MonitorRun(models.Model):
     # on disk: the execution pages read the latest successful run's figures from it.
     output_dir = models.CharField(_("output folder"), max_length=500, blank=True)
     # The line-level alerts of the run, keyed by case and sorted by it (Parquet): a case's
-    # lines are read from here on demand, never stored as rows (decision 0007).
+    # lines are read from here on demand, never stored as rows (decision 0008).
     lines_file = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -87,7 +87,7 @@ class Alert(models.Model):
                                     blank=True, related_name="+", verbose_name=_("assigned to"))
     escalated_to = models.ForeignKey(Region, models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("escalated to"))
-    # A case (decision 0007) groups the line-level alerts of one rule × institution ×
+    # A case (decision 0008) groups the line-level alerts of one rule × institution ×
     # counterparty × month: ``lines`` of them, ``value`` the worst, ``amount`` their total.
     # A single alert has lines = 1 and is_case False.
     is_case = models.BooleanField(default=False)

@@ -75,18 +75,14 @@ def _clauses(profile: str) -> dict[str, str]:
     return out
 
 
-# The notices by the short names the profiles cite, as a Chinese reader names them.
-_DOCUMENTS_ZH = {"HENAN": "河南", "GANZHOU": "赣州", "JILIN": "吉林", "GUANGDONG": "广东"}
-
-
 @register.filter
 def clause_text(text: str) -> str:
     """A clause as cited (``HENAN 二(八)``) in the page's language (``河南 二(八)``)."""
     if not text or not (get_language() or "zh").startswith("zh"):
         return text or ""
-    for short, zh in _DOCUMENTS_ZH.items():
-        text = text.replace(short, zh)
-    return text.replace("参照 ", "参照")
+    from jicai.policy.notices import clause_zh
+
+    return clause_zh(text).replace("参照 ", "参照")
 
 
 @register.simple_tag
