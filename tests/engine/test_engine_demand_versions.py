@@ -92,13 +92,15 @@ def test_d3_sets_purchases_beside_the_version_in_force_and_a_v1_folder_runs_as_b
 def test_n1_counts_a_filing_only_once_it_is_in_force(engine):
     # H2 buys only the non-winning PN in B1's window at 15.00 a pack of 10 (1.50 a unit >
     # PW's 1.00): 20 packs = 200 units. Its only filing is a web version of 300 approved
-    # 2025-05-20. as_of 2025-05-10: no filing in force → N1 with 200; as_of 2025-05-31:
-    # a filing of 300 > 0 in force → no N1.
+    # 2025-05-20, and the home has no platform demand_filings at all (every filing is the
+    # web app's): the rules that need filings still run. as_of 2025-05-10: no filing in
+    # force → N1 with 200; as_of 2025-05-31: a filing of 300 > 0 in force → no N1.
     wh = engine.load(province(NO_PROGRESS, orders=[
         line("N1-1", "H2", "PN", "2025-04-01 09:00", 20, "15.00")],
-        demand_filing_versions=[version("WEB-F3-V1", "H2", "V1", 300, "2025-05-20 10:00")],
-        demand_filings=[]))
+        demand_filing_versions=[version("WEB-F3-V1", "H2", "V1", 300, "2025-05-20 10:00")]))
+    assert "demand_filings" not in wh.tables()
     before = engine.run(wh, "2025-05-10", [N1])
+    assert before.status(N1) == "ran"
     assert_alerts(before.alerts, N1, [("H2", "V1", "critical", 200.0, 0.0)], key=BY_VARIETY)
     after = engine.run(wh, "2025-05-31", [N1])
     assert after.of(N1) == []

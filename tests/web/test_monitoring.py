@@ -38,18 +38,20 @@ def test_workflow_records_reach_the_warehouse(world: World, home: Path) -> None:
     tickets.verify(Actor(world.users["county_a"]), records.ticket, dt.date(2025, 9, 1),
                    dt.date(2025, 9, 30))
     tables = publish.contract_tables()
-    assert sorted(tables) == ["demand_filings", "exemptions", "filings", "tickets"]
+    # approved filings go out as versions beside the platform's filings (decision 0008)
+    assert sorted(tables) == ["demand_filing_versions", "exemptions", "filings", "tickets"]
     pub = publish.publish(Actor(world.users["province"]))
-    assert pub.ok and pub.rows["demand_filings"] == 2
+    assert pub.ok and pub.rows["demand_filing_versions"] == 2
     warehouse = Warehouse(home)
-    stored = warehouse.read("demand_filings").to_pylist()
+    assert warehouse.read("demand_filings") is None
+    stored = warehouse.read("demand_filing_versions").to_pylist()
     assert {(r["institution_code"], r["variety_code"], r["reported_units"]) for r in stored} == {
         ("H_A", "V1", 1200), ("H_A", "V2", 1200)}
     assert warehouse.read("exemptions").to_pylist()[0]["kind"] == "supply_problem"
     assert warehouse.read("tickets").to_pylist()[0]["ticket_id"].startswith("WEB-T")
     # publishing again changes nothing
     publish.publish(Actor(world.users["province"]))
-    assert Warehouse(home).read("demand_filings").num_rows == 2
+    assert Warehouse(home).read("demand_filing_versions").num_rows == 2
 
 
 def test_a_monitor_run_from_the_app(world: World, home: Path, as_) -> None:

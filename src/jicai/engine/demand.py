@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from jicai.contract.schemas import TABLES
 from jicai.engine.context import Context, alerts, award_roles, cycles, order_lines
 from jicai.engine.registry import rule
 
@@ -70,6 +71,7 @@ def _cycle_varieties(ctx: Context) -> ir.Table:
 
 FILING_KEY = [*CYCLE_KEY, "institution_code"]
 _FILING_COLUMNS = (*FILING_KEY, "reported_units", "filed_at", "explanation")
+_PLATFORM_COLUMNS = TABLES["demand_filings"].names
 
 
 def filings_in_force(ctx: Context) -> ir.Table:
@@ -92,6 +94,14 @@ def filings_in_force(ctx: Context) -> ir.Table:
                                     order_by=[ibis.desc(both.filed_at), ibis.desc(both.__web)])
     both = both.mutate(__rank=latest)
     return both.filter(both.__rank == 0).drop("__rank", "__web").view()
+
+
+def with_platform_filings(tables: dict[str, ir.Table]) -> None:
+    """A home whose filings are all the web app's (versions, no platform file) still has
+    a ``demand_filings`` table for the rules that need one: an empty one (decision 0008)."""
+    if "demand_filing_versions" in tables and "demand_filings" not in tables:
+        v = tables["demand_filing_versions"]
+        tables["demand_filings"] = v.filter(ibis.literal(False)).select(*_PLATFORM_COLUMNS)
 
 
 def _filings(ctx: Context) -> ir.Table:

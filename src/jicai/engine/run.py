@@ -25,6 +25,7 @@ from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS
 from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
 from jicai.engine import measures
 from jicai.engine.context import Context
+from jicai.engine.demand import with_platform_filings
 from jicai.engine.figures import assessment, prepayment
 from jicai.engine.messages import render
 from jicai.engine.progress import PROGRESS_NEEDS, progress_table
@@ -105,6 +106,7 @@ def open_tables(con: Any, warehouse: Warehouse, url: str | None = None) -> dict[
         t = t.select(*[t[c.name].cast(_ibis_type(c.arrow_type)).name(c.name)
                        for c in schema.columns])
         tables[name] = t
+    with_platform_filings(tables)
     return tables
 
 

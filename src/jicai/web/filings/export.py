@@ -1,4 +1,5 @@
-"""Approved filings as the contract's ``demand_filings``, and the batch total."""
+"""Approved filings as the contract's ``demand_filings`` (the download for the platform),
+as jicai's ``demand_filing_versions`` (what the monitor reads), and the batch total."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 from django.db.models import Count, Q, QuerySet, Sum
 
+from jicai.contract.schemas import DEMAND_FILING_VERSIONS
 from jicai.web.clock import naive_beijing
 from jicai.web.filings.models import DemandFiling, DemandLine, FilingStatus
 from jicai.web.tables import contract_table
@@ -28,6 +30,35 @@ def demand_rows(filings: QuerySet[DemandFiling]) -> Iterator[dict[str, Any]]:
             "filed_at": naive_beijing(filing.submitted_at) if filing.submitted_at else None,
             "explanation": line.explanation or None,
         }
+
+
+def version_rows(filings: QuerySet[DemandFiling]) -> Iterator[dict[str, Any]]:
+    """The approved filings among ``filings`` as versions (decision 0008), one row per
+    variety: in force from the final approval (``filed_at`` = ``approved_at``), beside the
+    platform's rows of the same key, never in their place."""
+    lines = (DemandLine.objects
+             .filter(filing__in=filings.filter(status=FilingStatus.APPROVED,
+                                               approved_at__isnull=False))
+             .select_related("filing", "filing__window__batch")
+             .order_by("filing__window__batch__code", "filing__institution_id", "variety_id"))
+    for line in lines:
+        filing = line.filing
+        batch = filing.window.batch
+        assert filing.approved_at is not None  # filtered above
+        yield {
+            "version_id": f"WEB-F{filing.pk}-{line.variety_id}",
+            "batch_code": batch.code, "cycle_no": batch.cycle_no,
+            "institution_code": filing.institution_id, "variety_code": line.variety_id,
+            "reported_units": line.reported_units,
+            "filed_at": naive_beijing(filing.approved_at),
+            "explanation": line.explanation or None,
+        }
+
+
+def demand_filing_versions_table(filings: QuerySet[DemandFiling]) -> pa.Table:
+    """The approved filings among ``filings`` as jicai's ``demand_filing_versions``."""
+    return pa.Table.from_pylist(list(version_rows(filings)),
+                                schema=DEMAND_FILING_VERSIONS.arrow_schema())
 
 
 def demand_filings_table(filings: QuerySet[DemandFiling]) -> pa.Table:

@@ -1,16 +1,18 @@
 """Workflow records as contract tables, handed to the warehouse (so ``jicai monitor`` sees them).
 
-==================  =====================================================
-contract table      from
-==================  =====================================================
-demand_filings      approved demand filings (报量), one row per variety
-tickets             every supply-problem ticket
-filings             off-platform purchases (备案), withdrawn ones left out
-agreements          agreements recorded or confirmed (disputed left out)
-exemptions          exemptions created by verified supply problems
-==================  =====================================================
+======================  ===============================================================
+table                   from
+======================  ===============================================================
+demand_filing_versions  approved demand filings (报量), one row per variety, in force from
+                        their final approval: jicai's own table, beside the platform's
+                        demand_filings and never in their place (decision 0008)
+tickets                 every supply-problem ticket
+filings                 off-platform purchases (备案), withdrawn ones left out
+agreements              agreements recorded or confirmed (disputed left out)
+exemptions              exemptions created by verified supply problems
+======================  ===============================================================
 
-Identifiers of web records are prefixed (``WEB-T…``, ``WEB-B…``) so they
+Identifiers of web records are prefixed (``WEB-T…``, ``WEB-B…``, ``WEB-F…``) so they
 never collide with rows imported from the platform.
 """
 
@@ -27,7 +29,7 @@ from jicai.web.accounts.roles import Capability
 from jicai.web.agreements.models import Agreement, AgreementStatus
 from jicai.web.audit.record import Actor, record, snapshot
 from jicai.web.clock import naive_beijing
-from jicai.web.filings.export import demand_rows
+from jicai.web.filings.export import demand_filing_versions_table
 from jicai.web.filings.models import DemandFiling
 from jicai.web.monitoring import bridge
 from jicai.web.monitoring.models import Publication
@@ -44,7 +46,7 @@ def _dt(value: Any) -> Any:
 def contract_tables() -> dict[str, pa.Table]:
     """Every workflow record that belongs in the warehouse; empty tables left out."""
     tables = {
-        "demand_filings": contract_table("demand_filings", demand_rows(DemandFiling.objects.all())),
+        "demand_filing_versions": demand_filing_versions_table(DemandFiling.objects.all()),
         "tickets": contract_table("tickets", ({
             "ticket_id": t.ticket_id, "institution_code": t.institution_id,
             "product_code": t.product_id, "company_code": t.company_id,
