@@ -8,6 +8,7 @@ from jicai.web.accounts.models import User
 from jicai.web.accounts.roles import ScopeKind
 from jicai.web.accounts.scope import company_q, institution_q, kind_of
 from jicai.web.alerts.models import Alert, Disposition, MonitorRun, RunStatus
+from jicai.web.reference.models import Region
 
 
 def scoped_runs(user: User) -> QuerySet[MonitorRun]:
@@ -29,6 +30,10 @@ def scoped_alerts(user: User) -> QuerySet[Alert]:
     if kind_of(user) is ScopeKind.REGION and user.region is not None \
             and user.region.parent_id is None:
         q |= Q(institution__isnull=True)
+        if not Region.objects.filter(parent__isnull=True).exclude(pk=user.region.pk).exists():
+            # The one province sees every alert: no join through institutions and regions
+            # (a province's inbox counts hundreds of thousands of cases).
+            q = Q()
     return Alert.objects.filter(q).select_related("institution", "institution__region",
                                                   "company", "distributor", "assigned_to",
                                                   "escalated_to")
