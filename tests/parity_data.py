@@ -102,7 +102,31 @@ def lapse_tables() -> dict[str, list[dict[str, Any]]]:
     ]
     rules_b_v11(t)
     rules_a_v11(t)
+    filing_versions(t)
     return t
+
+
+def filing_versions(t: dict[str, list[dict[str, Any]]]) -> None:
+    """The web app's filing versions (decision 0008), read with the platform's filings at
+    as_of 2025-10-31: the latest filed by then is in force.
+
+    - H2/B1/V1: platform 200 (2024-11-20), version 210 explained (2025-03-01) in force, a
+      version 999 of 2025-11-15 (after as_of) ignored → D1 210/300 = 0.7, info.
+    - H3/B0/V1: platform 100 (2023-12-01), version 20 (2024-02-01) → D3 against 20.
+    - H1/B1/V1: only a version of 2025-11-20 (after as_of) → D2 still fires.
+    """
+    def version(n: int, batch: str, inst: str, units: int, filed_at: str,
+                explanation: str | None = None) -> dict[str, Any]:
+        return {"version_id": f"WEB-F{n}-V1", "batch_code": batch, "cycle_no": 1,
+                "institution_code": inst, "variety_code": "V1", "reported_units": units,
+                "filed_at": filed_at, "explanation": explanation}
+
+    t["demand_filing_versions"] = [
+        version(1, "B1", "H2", 210, "2025-03-01 10:00:00", "门诊量下降"),
+        version(2, "B1", "H2", 999, "2025-11-15 10:00:00"),
+        version(3, "B0", "H3", 20, "2024-02-01 10:00:00"),
+        version(4, "B1", "H1", 500, "2025-11-20 10:00:00"),
+    ]
 
 
 def rules_b_v11(t: dict[str, list[dict[str, Any]]]) -> None:
