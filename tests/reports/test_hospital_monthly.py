@@ -12,6 +12,7 @@ import pytest
 from province_kit import Province
 
 from jicai.errors import JicaiError
+from jicai.policy.notices import clause_zh
 from jicai.reports import jobs, labels
 from jicai.reports.hospital import SUMMARY, TREND, VARIETY_HEADERS
 
@@ -182,7 +183,8 @@ def test_alerts_and_trend_sheets_and_a_native_chart(province: Province, written:
     rows = [r for r in _sheet(path, "预警")[1:] if r[0] is not None]
     assert len(rows) == len(alerts) > 0
     assert sorted(r[4] for r in rows) == sorted(a["message"] for a in alerts)
-    assert sorted(r[3] for r in rows) == sorted(a["clause"] for a in alerts)
+    assert sorted(r[3] for r in rows) == sorted(clause_zh(a["clause"]) for a in alerts)
+    assert not any("HENAN" in r[3] for r in rows)  # the notices named in Chinese
     months = sorted((r for r in province.figures("henan") if r["scope"] == "institution"
                      and r["code"] == code and r["period_kind"] == "month"),
                     key=lambda r: str(r["period"]))

@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from jicai.policy.notices import clause_zh
 from jicai.reports import charts, labels, numbers
 from jicai.reports.document import Doc, Heading, Image, Para, Signature, Table
 from jicai.reports.periods import Period
@@ -143,7 +144,7 @@ def build(run: RunData, period: Period, work: Path, region: str | None = None) -
 def _by_clause(run: RunData) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for rid, cfg in run.profile.rules.items():
-        out[cfg.clause].append(rid)
+        out[clause_zh(cfg.clause)].append(rid)
     return dict(out)
 
 
@@ -215,7 +216,7 @@ def _problems(run: RunData, own: Row, reqs: dict[str, Any], region: str) -> list
             counts.append((n, rid))
     for n, rid in sorted(counts, key=lambda x: (-x[0], x[1]))[:3]:
         out.append(f"{RULES[rid].title_zh}问题较多：全年预警 {n:,} 条"
-                   f"（{run.profile.rules[rid].clause}）。")
+                   f"（{clause_zh(run.profile.rules[rid].clause)}）。")
     return out
 
 

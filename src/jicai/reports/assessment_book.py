@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from jicai.policy.notices import clause_zh
 from jicai.reports import labels, numbers
 from jicai.reports.hospital import _Formats, _header, _put
 from jicai.reports.periods import Period
@@ -69,7 +70,7 @@ def write(run: RunData, period: Period, out: Path, region: str | None = None) ->
                    f.title)
     wb.write(ws, 1, 0, "考核范围：截至监测日采购周期已结束的批次；未完成约定采购量（临床使用调整"
                        "豁免除外）或非中选产品采购量占比超过规定的品种视为考核不合格"
-                       "（JILIN 第二十一条）。", f.sub)
+                       "（吉林 第二十一条）。", f.sub)
     _header(wb, ws, f, 2, heads)
     ws.freeze_panes(3, 2)
     rows = [r for r in run.assessment.to_pylist() if inside(r["institution_code"])] \
@@ -114,7 +115,7 @@ def write(run: RunData, period: Period, out: Path, region: str | None = None) ->
 
     # 赣州排名
     ws = wb.add_worksheet("赣州排名")
-    ws.merge_range(0, 0, 0, 5, "医疗机构集采中选药品使用比例排名（GANZHOU 附件1）", f.title)
+    ws.merge_range(0, 0, 0, 5, "医疗机构集采中选药品使用比例排名（赣州 附件1）", f.title)
     r = 2
     for ranking, title in (("ganzhou_completed", "一、各批次均完成约定采购量的医疗机构"),
                            ("ganzhou_not_completed", "二、未完成约定采购量的医疗机构（另列）")):
@@ -174,11 +175,11 @@ def write(run: RunData, period: Period, out: Path, region: str | None = None) ->
 def _online_sheet(wb: Any, f: _Formats, run: RunData, scope: Any, period: Period) -> None:
     cfg = run.profile.rules.get("online.rate_low")
     floors = dict(ONLINE_FLOORS)
-    clause = "GANZHOU 附件1"
+    clause = "赣州 附件1"
     if cfg is not None:
         floors = {"drug": float(cfg.settings["drug"]),
                   "hv_consumable": float(cfg.settings["hv_consumable"])}
-        clause = cfg.clause
+        clause = clause_zh(cfg.clause)
     ws = wb.add_worksheet("网采率")
     ws.merge_range(0, 0, 0, 7, f"网采率考核（药品 ≥ {numbers.pct(floors['drug'])}，高值医用耗材 ≥ "
                                f"{numbers.pct(floors['hv_consumable'])}，{clause}）", f.title)

@@ -86,7 +86,7 @@ def build(run: RunData, period: Period, work: Path, region: str | None = None) -
               addressee=ADDRESSEE.get(scope.child_level or "", "") + "各有关医疗机构、医药企业：",
               footer=f"{scope.name}集采执行情况通报 · {period.label}")
     doc.add(Para(
-        f"为落实{run.profile.name}关于健全常态化监测机制的要求（HENAN 二(九)），依托医保信息平台"
+        f"为落实{run.profile.name}关于健全常态化监测机制的要求（河南 二(九)），依托医保信息平台"
         f"招采管理子系统监测数据，我们对{period.label}（{numbers.cn_date(period.start)}至"
         f"{numbers.cn_date(period.end)}）{scope.name}集中带量采购中选结果执行情况进行了监测分析。"
         "现将有关情况通报如下。"))
@@ -200,7 +200,7 @@ def build(run: RunData, period: Period, work: Path, region: str | None = None) -
         shown = talks[:TALKS_SHOWN]
         doc.add(Para(
             f"共 {len(talks):,} 家医疗机构存在{'、'.join(kinds)}的问题，请所在地医保部门约谈其"
-            "负责人（GANZHOU 二(三)；HENAN 二(十)），督促限期整改。"
+            "负责人（赣州 二(三)；河南 二(十)），督促限期整改。"
             + (f"问题最突出的 {len(shown)} 家列示如下，完整名单见附件。" if len(talks) > len(shown)
                else "名单如下。")))
         doc.add(_talks_table(shown))
@@ -243,7 +243,7 @@ def _substitutes(doc: Doc, run: RunData, scope: Scope, insts: list[Row], no: str
         doc.add(Para(f"{why}。采购可替代产品数按医疗机构列示如下，供核查参考。"))
     else:
         doc.add(Para(f"本季度末共有 {len(alerts):,} 个医疗机构品种的可替代产品采购量较上年同期"
-                     "异常增长（HENAN 二(九)）。"))
+                     "异常增长（河南 二(九)）。"))
     if alerts:
         by_inst: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for a in alerts:

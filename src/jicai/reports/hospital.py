@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jicai.policy.notices import clause_zh
 from jicai.policy.profiles import Profile
 from jicai.reports import labels, numbers
 from jicai.reports.periods import Period
@@ -424,7 +425,7 @@ def _alerts_sheet(wb: Any, f: _Formats, book: Book, run: Shown) -> None:
         wb.write(ws, i, 0, labels.rule_title(a["rule_id"]), f.cell)
         wb.write(ws, i, 1, severity.get(a["severity"], a["severity"]), f.cell)
         wb.write(ws, i, 2, n.variety(a["variety_code"]) if a["variety_code"] else "", f.cell)
-        wb.write(ws, i, 3, a["clause"], f.cell)
+        wb.write(ws, i, 3, clause_zh(a["clause"]), f.cell)
         wb.write(ws, i, 4, a["message"], f.wrap)
     if not book.alerts:
         wb.write(ws, 1, 0, "截至本月末无预警。", f.sub)
@@ -664,7 +665,8 @@ def book_doc(book: Book, run: Shown, period: Period, work: Path,
     if book.alerts:
         doc.add(Table(["规则", "严重程度", "政策条款", "说明"],
                       [[labels.rule_title(a["rule_id"]),
-                        labels.SEVERITY_ZH.get(a["severity"], a["severity"]), a["clause"],
+                        labels.SEVERITY_ZH.get(a["severity"], a["severity"]),
+                        clause_zh(a["clause"]),
                         a["message"]] for a in book.alerts], widths=(2.2, 0.9, 1.6, 8.0)))
     else:
         doc.add(Para("截至本月末无预警。"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jicai.policy.notices import clause_zh
 from jicai.policy.profiles import Profile
 from jicai.reports.numbers import pct
 
@@ -43,7 +44,8 @@ def requirements(profile: Profile) -> dict[str, Requirement]:
 
     def on(rule_id: str) -> dict[str, Any] | None:
         cfg = profile.rules.get(rule_id)
-        return None if cfg is None else {"clause": cfg.clause, **cfg.settings}
+        # documents are read in Chinese: the notices by their Chinese short names
+        return None if cfg is None else {"clause": clause_zh(cfg.clause), **cfg.settings}
 
     if (r := on("progress.behind_schedule")) is not None:
         out["completion"] = Requirement("schedule", None, r["clause"], "progress.behind_schedule")
