@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from engine_kit import NO_PROGRESS, assert_alerts, demand, history, line, province
+
+from jicai.errors import ContractError
 
 D1 = "demand.below_history"
 D2 = "demand.missing"
@@ -104,3 +107,22 @@ def test_n1_counts_a_filing_only_once_it_is_in_force(engine):
     assert_alerts(before.alerts, N1, [("H2", "V1", "critical", 200.0, 0.0)], key=BY_VARIETY)
     after = engine.run(wh, "2025-05-31", [N1])
     assert after.of(N1) == []
+
+
+def test_the_platform_keeps_one_filing_per_key_and_versions_one_per_key_and_time(engine):
+    # A platform file with two rows for one (batch, cycle, institution, variety) is still
+    # refused, however different their filed_at; versions may repeat the key at another
+    # filed_at, never at the same one.
+    twice = [demand("B1", "H2", "V1", 400, "2025-02-01 10:00"),
+             demand("B1", "H2", "V1", 450, "2025-03-10 10:00")]
+    with pytest.raises(ContractError) as err:
+        engine.load(province(NO_PROGRESS, demand_filings=twice))
+    assert {p.file for p in err.value.problems} == {"demand_filings.csv"}
+    same_time = [version("WEB-F1-V1", "H2", "V1", 400, "2025-03-10 10:00"),
+                 version("WEB-F2-V1", "H2", "V1", 450, "2025-03-10 10:00")]
+    with pytest.raises(ContractError) as err:
+        engine.load(province(NO_PROGRESS, demand_filing_versions=same_time))
+    assert {p.file for p in err.value.problems} == {"demand_filing_versions.csv"}
+    wh = engine.load(province(NO_PROGRESS, demand_filing_versions=[
+        *VERSIONS, version("WEB-F9-V1", "H2", "V1", 460, "2025-04-01 10:00")]))
+    assert wh.read("demand_filing_versions").num_rows == 3
