@@ -60,3 +60,37 @@ def test_duckdb_and_spark_write_identical_files(warehouse: Warehouse, tmp_path: 
     with pytest.raises(Exception, match=r"PATH_NOT_FOUND|does not exist"):  # files come from the URL
         run_monitor(warehouse, as_of, p, engine="spark",
                     warehouse_url=(tmp_path / "nowhere").as_uri())
+
+
+@pytest.mark.spark
+def test_duckdb_and_spark_compute_the_same_figures(warehouse: Warehouse) -> None:
+    """Every figures table (docs/figures-files.md) is the same on both engines: same rows,
+    same order, integers equal, floats equal to 9 decimals (sums of floats may differ in
+    the last bits with the order of addition)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    every = every_rule_profile()
+    # a few rules (Spark is slow per query): the alert counts need some alerts
+    wanted = ("progress.behind_schedule", "share.nonwinning_high", "online.rate_low",
+              "delivery.overdue")
+    p = parse_profile({"profile": {"id": "figures"}, "calculation": every.calculation,
+                       "rules": {r: {"clause": every.rules[r].clause,
+                                     **every.rules[r].settings} for r in wanted}},
+                      "test:figures")
+    as_of = date(2025, 10, 31)
+    duck = run_monitor(warehouse, as_of, p, engine="duckdb")
+    spark = run_monitor(warehouse, as_of, p, engine="spark")
+    assert set(duck.figures) == {"figures", "cycles", "alerts", "rankings"}
+
+    def rounded(t: pa.Table) -> pa.Table:
+        cols = [pc.round(c, 9) if pa.types.is_floating(c.type) else c for c in t.columns]
+        return pa.table(cols, names=t.column_names)
+
+    for name, a in duck.figures.items():
+        b = spark.figures[name]
+        assert a.schema == b.schema, name
+        assert a.num_rows == b.num_rows and a.num_rows > 0, name
+        ra, rb = rounded(a), rounded(b)
+        for col in a.column_names:
+            assert ra.column(col).equals(rb.column(col)), (name, col)

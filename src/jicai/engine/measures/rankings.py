@@ -91,8 +91,14 @@ def rankings_table(ctx: Context, figures: pa.Table) -> pa.Table:
     need = {c for r in RANKINGS for c in (r.value, r.second, r.amount) if c}
     need |= {f"{r.value}_{p}" for r in RANKINGS for p in ("num", "den")
              if f"{r.value}_{p}" in figures.column_names}
+    # The rankings order rows already computed: they run in a local DuckDB whatever the
+    # engine (an in-memory table on Spark goes through pandas, whose NaN would come
+    # back for NULL strings).
+    local = ctx.con if getattr(ctx.con, "name", "") == "duckdb" else ibis.duckdb.connect()
     f = ibis.memtable(figures.select([*cols, *sorted(need)]))
-    done = completed_institutions(ctx)
+    done_expr = completed_institutions(ctx)
+    done = (ibis.memtable(ctx.con.to_pyarrow(done_expr))
+            if done_expr is not None and local is not ctx.con else done_expr)
     parts: list[ir.Table] = []
     for r in RANKINGS:
         t = f.filter(f.scope.isin(list(r.scopes)))
@@ -127,7 +133,7 @@ def rankings_table(ctx: Context, figures: pa.Table) -> pa.Table:
     whole = parts[0]
     for p in parts[1:]:
         whole = whole.union(p)
-    got = ctx.con.to_pyarrow(whole).select(SCHEMA.names).cast(SCHEMA)
+    got = local.to_pyarrow(whole).select(SCHEMA.names).cast(SCHEMA)
     # The period order of the year (months, quarters, the year), then ranking, scope, rank.
     order = {p: i for i, p in enumerate(dict.fromkeys(figures.column("period").to_pylist()))}
     got = got.append_column("__o", pa.array([order[p] for p in got.column("period").to_pylist()],
