@@ -159,6 +159,15 @@ def ratios(sums: pa.Table) -> pa.Table:
                                                  pc.if_else(ok, dv, 1.0)),
                                    pa.scalar(None, pa.float64()))
     got["gap"] = pc.subtract(got["completion"], got["schedule"])
+    # amounts in yuan to the fen (after the ratios are taken from the exact sums)
+    for c in COLUMNS:
+        names = [c.id] if c.kind == "amount" else []
+        if c.has_parts and c.num_type == "float64" and c.id != "schedule":
+            names += [f"{c.id}_num"]
+        if c.has_parts and c.den_type == "float64" and c.id != "schedule":
+            names += [f"{c.id}_den"]
+        for n in names:
+            got[n] = pc.round(pc.cast(got[n], pa.float64()), 2)
     cols = {}
     for name, _zh, typ in physical_columns():
         v = got.get(name)
