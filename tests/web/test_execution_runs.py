@@ -14,6 +14,7 @@ import pytest
 from jicai.warehouse.store import Warehouse
 from jicai.web.audit.record import Actor
 from jicai.web.monitoring.runs import start_run
+from tests.web.jobs_helpers import built
 from tests.web.warehouse_data import world_tables
 from tests.web.world import World
 
@@ -73,13 +74,14 @@ def test_the_hospital_file_is_written_on_request_for_the_scope_only(world, home,
     assert run.status == "succeeded", run.message
     html = as_("county_a").get("/dashboards/institution/H_A/").content.decode()
     assert 'id="report" href="/dashboards/institution/H_A/report/"' in html
-    response = as_("county_a").get("/dashboards/institution/H_A/report/")
+    # built in the background (decision 0009): asked for, run by the worker, downloaded
+    response = built(as_("county_a"), "/dashboards/institution/H_A/report/")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     text = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
                     for v in row if v is not None)
     assert "A县人民医院" in text and "B县人民医院" not in text
-    pdf = as_("county_a").get("/dashboards/institution/H_A/report/?format=pdf")
+    pdf = built(as_("county_a"), "/dashboards/institution/H_A/report/?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     import subprocess
 
@@ -119,11 +121,11 @@ def test_the_circular_and_the_annual_report_of_a_region_in_scope(world, home, as
     html = as_("county_a").get("/dashboards/region/220102/").content.decode()
     assert "/dashboards/region/220102/report/circular/" in html
     for kind in ("circular", "annual"):
-        response = as_("county_a").get(f"/dashboards/region/220102/report/{kind}/")
+        response = built(as_("county_a"), f"/dashboards/region/220102/report/{kind}/")
         assert response.status_code == 200, kind
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
         assert "A县" in text, kind
-    pdf = as_("province").get("/dashboards/region/220000/report/circular/?format=pdf")
+    pdf = built(as_("province"), "/dashboards/region/220000/report/circular/?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert as_("county_b").get("/dashboards/region/220102/report/circular/").status_code == 404
     assert as_("hospital").get("/dashboards/region/220102/report/annual/").status_code == 403

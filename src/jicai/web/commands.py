@@ -4,6 +4,7 @@
 ::
 
     jicai serve --home DIR [--host 127.0.0.1] [--port 8000] [--profile national] [--demo]
+                [--no-worker]
     jicai createuser USERNAME --role county_officer --scope 411302 [--password …] [--home DIR]
 """
 
@@ -23,7 +24,7 @@ HOME_HELP = "The jicai home (仓库目录); default $JICAI_HOME or ./jicai-data.
 
 
 def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo: bool,
-           outs: Path | None = None) -> None:
+           outs: Path | None = None, worker: bool = True) -> None:
     """Migrate, load the reference data, (demo: seed users, take in runs), then serve."""
     from jicai.web.setup import configure, migrate
 
@@ -59,8 +60,25 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
     sweep_overdue()
     click.echo(f"jicai web: http://{host}:{port}/  (profile {settings.JICAI_PROFILE}, "
                f"home {settings.HOME}); Ctrl-C stops it.", err=True)
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM
-        serve_wsgi(get_wsgi_application(), host, port, trusted_proxy=settings.TRUSTED_PROXY)
+    jobs = None
+    if worker:
+        from jicai.web.jobs.worker import WorkerThread
+
+        # monitor runs and report builds queued by the pages run here (decision 0009)
+        jobs = WorkerThread()
+        jobs.start()
+        click.echo("后台任务 / background jobs: the worker runs in this server", err=True)
+    else:
+        click.echo("后台任务 / background jobs: --no-worker, run `python -m jicai.web.jobs` "
+                   "once for this home", err=True)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM
+            serve_wsgi(get_wsgi_application(), host, port,
+                       trusted_proxy=settings.TRUSTED_PROXY)
+    finally:
+        if jobs is not None and not jobs.stop():
+            click.echo("后台任务未结束，下次启动时标记为失败 / a job was still running: it is "
+                       "marked failed at the next start", err=True)
     click.echo("stopped.", err=True)
 
 
@@ -101,9 +119,15 @@ def _interrupt(signum: int, frame: object) -> None:
 @click.option("--demo", is_flag=True,
               help="Fill an empty home with the synthetic demo province, create one demo "
                    "user per role and print their sign-ins.")
-def serve(home: Path | None, host: str, port: int, profile: str | None, demo: bool) -> None:
-    """Start the web app (网页端): migrations, reference data, then serve with waitress."""
-    _start(home, host, port, profile, demo=demo)
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Run the background-job worker (monitor runs, report builds) in this "
+                   "server. Several servers on one home: all but one --no-worker, or all "
+                   "--no-worker and one `python -m jicai.web.jobs`.")
+def serve(home: Path | None, host: str, port: int, profile: str | None, demo: bool,
+          worker: bool) -> None:
+    """Start the web app (网页端): migrations, reference data, the background-job worker,
+    then serve with waitress."""
+    _start(home, host, port, profile, demo=demo, worker=worker)
 
 
 def serve_demo(home: Path, outs: Path | None = None, port: int = 8000,

@@ -58,7 +58,13 @@ INSTALLED_APPS = [
     "jicai.web.monitoring",
     "jicai.web.dashboards",
     "jicai.web.api",
+    # background jobs (decision 0009): Django's Tasks API (backport) with its queue in
+    # this database; `jicai serve` runs the worker
+    "django_tasks",
+    "django_tasks_db",
+    "jicai.web.jobs",
 ]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

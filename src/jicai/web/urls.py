@@ -35,6 +35,7 @@ urlpatterns = [
     path("monitoring/", include("jicai.web.monitoring.urls")),
     path("dashboards/", include("jicai.web.dashboards.urls")),
     path("audit/", include("jicai.web.audit.urls")),
+    path("jobs/", include("jicai.web.jobs.urls")),
     path("api/", api.urls),
     re_path(r"^static/(?P<path>.*)$", static),
 ]

@@ -69,8 +69,9 @@ def import_tables(tables: dict[str, pa.Table], user: str) -> Any:
     return warehouse().import_tables(tables, source="web", user=user)
 
 
-def run_monitor(as_of: dt.date, profile: str) -> Any:
-    """A monitor run over the home's warehouse; returns the engine's MonitorResult."""
+def run_monitor(as_of: dt.date, profile: str, progress: Any = None) -> Any:
+    """A monitor run over the home's warehouse; returns the engine's MonitorResult.
+    ``progress(what, i, n)`` hears the engine's steps (rule i of n)."""
     from jicai.engine.run import run_monitor as engine_run
     from jicai.policy.profiles import load_profile
 
@@ -78,7 +79,8 @@ def run_monitor(as_of: dt.date, profile: str) -> Any:
         # Ibis 12 on DuckDB 2 emits the libraries' own deprecation notices
         # (fetch_arrow_table); they say nothing about the run (as in the engine's tests).
         warnings.simplefilter("ignore", DeprecationWarning)
-        return engine_run(warehouse(), as_of, load_profile(profile), calendar=clock.calendar())
+        return engine_run(warehouse(), as_of, load_profile(profile), calendar=clock.calendar(),
+                          progress=progress)
 
 
 def demand_ratio(profile: str) -> float | None:

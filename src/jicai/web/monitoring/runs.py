@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
@@ -34,19 +35,58 @@ def run_folder(run: MonitorRun) -> Path:
     return bridge.home() / "runs" / str(run.pk)
 
 
+def _new_run(actor: Actor, as_of: dt.date, profile: str) -> MonitorRun:
+    require(actor.user, Capability.RUN_MONITOR)  # type: ignore[arg-type]
+    return MonitorRun.objects.create(as_of=as_of, profile=profile, started_by=actor.user,
+                                     source=f"warehouse {bridge.warehouse().current_id or '—'}")
+
+
+def enqueue_run(actor: Actor, as_of: dt.date, profile: str) -> MonitorRun:
+    """Queue a monitor run for the worker (the page's path): returns at once with the run,
+    whose job the worker picks up. JobBusy when a run is already queued or running."""
+    from jicai.web.jobs.queue import queue_monitor
+
+    with transaction.atomic():
+        run = _new_run(actor, as_of, profile)
+        queue_monitor(actor, run)
+    return run
+
+
 def start_run(actor: Actor, as_of: dt.date, profile: str) -> MonitorRun:
-    """Run the monitor over the warehouse now (the request waits for it), write its output
-    folder (alerts, progress, assessment, monitor.xlsx, figures/) and keep its alerts."""
+    """Run the monitor now, in this process, holding the home's monitor slot as a queued
+    run does (the command line and tests; the page queues it with :func:`enqueue_run`).
+    JobBusy when a run is already queued or running."""
+    from jicai.web.jobs.execute import execute
+    from jicai.web.jobs.queue import queue_monitor
+
+    with transaction.atomic():
+        run = _new_run(actor, as_of, profile)
+        job = queue_monitor(actor, run, enqueue=False)
+    execute(job.pk)
+    run.refresh_from_db()
+    return run
+
+
+def fail_run(actor: Actor, run: MonitorRun, message: str) -> MonitorRun:
+    """Mark ``run`` failed with ``message`` (a run interrupted by a restart)."""
+    return _finish(actor, run, RunStatus.FAILED, message)
+
+
+def execute_run(actor: Actor, run: MonitorRun,
+                progress: Callable[[str, int, int], None] | None = None) -> MonitorRun:
+    """Run the monitor over the warehouse for ``run``, write its output folder (alerts,
+    progress, assessment, monitor.xlsx, figures/) and keep its alerts."""
     from jicai.reports.monitor_files import write_outputs
 
-    require(actor.user, Capability.RUN_MONITOR)  # type: ignore[arg-type]
-    run = MonitorRun.objects.create(as_of=as_of, profile=profile, started_by=actor.user,
-                                    source=f"warehouse {bridge.warehouse().current_id or '—'}")
     try:
-        result = bridge.run_monitor(as_of, profile)
+        result = bridge.run_monitor(run.as_of, run.profile, progress=progress)
+        if progress is not None:
+            progress("写出结果 / writing the output folder", 0, 0)
         folder = run_folder(run)
         write_outputs(result, folder)
         run.output_dir = str(folder.resolve())
+        if progress is not None:
+            progress("导入预警 / taking in the alerts", 0, 0)
         import_alerts(run, result.alerts, read=bridge.read_table)
     except JicaiError as exc:
         return _finish(actor, run, RunStatus.FAILED, str(exc))

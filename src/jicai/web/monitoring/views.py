@@ -23,6 +23,8 @@ from jicai.web.accounts.roles import Capability
 from jicai.web.actions import run_action
 from jicai.web.alerts.scoping import scoped_runs
 from jicai.web.audit.record import Actor
+from jicai.web.jobs.queue import JobBusy
+from jicai.web.jobs.views import REFRESH
 from jicai.web.monitoring import bridge, publish, runs
 from jicai.web.monitoring.models import Publication
 from jicai.web.monitoring.sync import sync_reference
@@ -60,7 +62,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(user, Capability.RUN_MONITOR)
     run = get_scoped(scoped_runs(user), pk=pk)
     counts = run.alerts.values("rule_id", "severity").annotate(n=Count("id")).order_by("rule_id")
-    return render(request, "monitoring/run.html", {"run": run, "counts": counts})
+    job = run.jobs.first()  # type: ignore[attr-defined]
+    return render(request, "monitoring/run.html", {"run": run, "counts": counts, "job": job,
+                                                   "refresh": REFRESH})
 
 
 @login_required
@@ -79,10 +83,16 @@ def do_run(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give a date and a profile."))
         return redirect("monitoring:runs")
-    run = runs.start_run(Actor.of(request), form.cleaned_data["as_of"],
-                         form.cleaned_data["profile"])
-    if run.status == "failed":
-        messages.error(request, run.message)
+    try:
+        # queued for the worker: the page answers at once and follows the run
+        run = runs.enqueue_run(Actor.of(request), form.cleaned_data["as_of"],
+                               form.cleaned_data["profile"])
+    except JobBusy as exc:
+        messages.error(request, str(exc))
+        if exc.running.run_id is not None:
+            return redirect("monitoring:run", pk=exc.running.run_id)
+        return redirect("monitoring:runs")
+    messages.success(request, _("The monitor run is queued; this page shows its progress."))
     return redirect("monitoring:run", pk=run.pk)
 
 
