@@ -71,6 +71,8 @@ GET: dict[str, tuple[Args, frozenset[str]]] = {
     "dashboards:variety": (lambda r: ["V1"], REGION | INSTITUTIONS),
     "dashboards:institution_report": (lambda r: ["H_A"], frozenset()),  # no run yet: nothing
     "dashboards:region_report": (lambda r: ["220102", "circular"], frozenset()),  # no run yet
+    "jobs:job": (lambda r: [999999], frozenset()),  # no such job: 404 for everyone
+    "jobs:file": (lambda r: [999999], frozenset()),
     "dashboards:company": (NONE, COMPANIES),
     "dashboards:rankings": (NONE, EVERYONE),
     "dashboards:ranking": (lambda r: ["payment_institutions"], EVERYONE),
