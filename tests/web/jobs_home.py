@@ -14,11 +14,12 @@ def main(home: Path) -> None:
 
     configure(home)
     migrate()
+    from django.conf import settings
+
     from jicai.warehouse.store import Warehouse
     from jicai.web.alerts.models import MonitorRun
     from jicai.web.audit.record import Actor
     from jicai.web.jobs.queue import queue_monitor
-    from django.conf import settings
     from tests.web.warehouse_data import world_tables
     from tests.web.world import build_world
 

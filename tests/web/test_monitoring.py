@@ -11,6 +11,7 @@ from jicai.warehouse.store import Warehouse
 from jicai.web.alerts.models import Alert, MonitorRun
 from jicai.web.audit.record import Actor
 from jicai.web.filings import review
+from jicai.web.jobs.queue import run_queued
 from jicai.web.monitoring import bridge, publish
 from jicai.web.monitoring.runs import start_run
 from jicai.web.monitoring.sync import sync_reference
@@ -77,7 +78,7 @@ def test_a_run_that_cannot_be_made_says_why(world: World, home: Path, monkeypatc
     run = start_run(Actor(world.users["province"]), dt.date(2025, 9, 30), "nowhere")
     assert run.status == "failed" and "nowhere" in run.message
 
-    def broken(as_of: dt.date, profile: str) -> None:
+    def broken(as_of: dt.date, profile: str, progress: object = None) -> None:
         raise RuntimeError("engine bug")
 
     monkeypatch.setattr(bridge, "run_monitor", broken)
@@ -102,6 +103,8 @@ def test_the_page_publishes_and_runs(world: World, home: Path, as_) -> None:
     response = client.post("/monitoring/run/", {"as_of": "2025-09-30", "profile": PROFILE})
     run = MonitorRun.objects.get()
     assert response.url == f"/monitoring/run/{run.pk}/"
+    # the page only queues the run: the worker's loop is run here, explicitly, till idle
+    assert run_queued() == 1
     page = client.get(response.url).content.decode()
     # the rule by its title and code in the page's language, never by its id
     assert bridge.rule_titles()["order.unresponded_48h"][0] in page and "R1" in page
