@@ -91,3 +91,23 @@ def test_pages_read_in_chinese(name: str, world: World, as_, tmp_path) -> None: 
         if bad:
             found[persona] = bad
     assert not found, f"{url}: English or codes in the Chinese page: {found}"
+
+
+def test_the_dashboard_charts_name_rules_and_severities_in_chinese(  # type: ignore[no-untyped-def]
+        world: World, as_, tmp_path) -> None:
+    """The charts' labels travel as JSON inside a <script>, which the walk above strips:
+    a rule id or 'critical' there is still what the officer reads on the chart."""
+    import json
+
+    run_from(world, tmp_path)
+    page = as_("province").get(reverse("dashboards:overview"),
+                               HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    data = json.loads(html.unescape(
+        re.search(r'<script id="figures" type="application/json">(.*?)</script>', page,
+                  re.S).group(1)))  # type: ignore[union-attr]
+    rules, severities = data["alerts_by_rule"]["rules"], data["alerts_by_severity"]
+    assert rules and severities
+    titles = rule_titles()
+    assert set(rules) <= {zh for zh, _ in titles.values()}, rules
+    assert {s["name"] for s in severities} <= {"严重", "警告", "提示"}, severities
+    assert all(not _WORD.search(s["name"]) for s in data["agreements"] + data["tickets"])

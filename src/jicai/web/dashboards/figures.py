@@ -7,8 +7,11 @@ from typing import Any
 from django.db.models import Count
 
 from jicai.web.accounts.models import User
+from jicai.web.agreements.models import AgreementStatus
 from jicai.web.agreements.scoping import scoped_agreements
+from jicai.web.alerts.models import Severity
 from jicai.web.alerts.scoping import latest_run, scoped_alerts
+from jicai.web.alerts.templatetags.alert_tags import rule_title
 from jicai.web.filings.models import FilingStatus
 from jicai.web.filings.scoping import scoped_filings
 from jicai.web.tickets.models import TicketStatus
@@ -34,9 +37,12 @@ def figures(user: User) -> dict[str, Any]:
         "filings": {"windows": windows, "series": [
             {"name": str(label), "data": [by_window[w].get(value, 0) for w in windows]}
             for value, label in FilingStatus.choices]},
-        "alerts_by_rule": {"rules": [r["rule_id"] for r in rules],
+        # a person reads the rule's title and the severity's name, never the codes
+        "alerts_by_rule": {"rules": [rule_title(r["rule_id"]) for r in rules],
                            "counts": [r["n"] for r in rules]},
-        "alerts_by_severity": [{"name": k, "value": v} for k, v in sorted(severities.items())],
+        "alerts_by_severity": [{"name": str(label), "value": severities[value]}
+                               for value, label in reversed(Severity.choices)
+                               if value in severities],
         "tickets": _labelled(tickets, TicketStatus.choices),
-        "agreements": [{"name": k, "value": v} for k, v in sorted(agreements.items())],
+        "agreements": _labelled(agreements, AgreementStatus.choices),
     }
