@@ -21,7 +21,7 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 class JobKind(models.TextChoices):
     MONITOR = "monitor", _("Monitor run")
-    HOSPITAL = "hospital", _("一院一档")
+    HOSPITAL = "hospital", _("Hospital monthly file")
     CIRCULAR = "circular", _("Quarterly circular")
     ANNUAL = "annual", _("Annual report")
 
