@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from jicai.contract.schemas import ALERT_COLUMNS
 from jicai.spreadsheet import restore_text
@@ -131,26 +131,47 @@ def _insert_cases(run: MonitorRun, grouped: pa.Table,
                   before: dict[str, tuple[str, int | None, str | None]],
                   institutions: dict[str, str], companies: dict[str, str],
                   titles: dict[str, tuple[str, str]]) -> None:
-    """The cases into the database in batches (the rows come grouped from DuckDB)."""
+    """The cases into the database in batches (the rows come grouped from DuckDB), as plain
+    rows: COPY on PostgreSQL, one prepared INSERT for many rows elsewhere."""
+    fields = [f for f in Alert._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
     for batch in grouped.to_batches(BATCH):
         rows = []
         for r in batch.to_pylist():
             fp, inst, party = r["case_fp"], r["institution_code"] or "", r["party"] or ""
             kind = cases.LINE_RULES[r["rule_id"]]
             status, who, where = before.get(fp, ("new", None, None))
-            company = r["company"] if r["company"] in companies else None
-            distributor = party if kind == cases.DISTRIBUTOR and party in companies else None
             message = r["message"] or _case_message(
                 titles.get(r["rule_id"], (r["rule_id"], ""))[0], institutions.get(inst, inst),
                 r["month"], companies.get(party, party), r["lines"], r["worst"])
-            rows.append(Alert(
-                run=run, fingerprint=fp, rule_id=r["rule_id"], severity=r["severity"],
-                institution_id=inst if inst in institutions else None, institution_code=inst,
-                batch_code=r["batch_code"] or "", cycle_no=r["cycle_no"],
-                variety_code=r["variety_code"] or "", product_code=r["product_code"] or "",
-                ref=r["ref"] or "", value=r["worst"], threshold=r["threshold"],
-                clause=r["clause"] or "", message=message, company_id=company,
-                distributor_id=distributor, is_case=True, lines=r["lines"], amount=r["amount"],
-                month=r["month"], counterparty_code=party, status=status, assigned_to_id=who,
-                escalated_to_id=where))
-        Alert.objects.bulk_create(rows, batch_size=BATCH)
+            values = {
+                "run_id": run.pk, "fingerprint": fp, "rule_id": r["rule_id"],
+                "severity": r["severity"],
+                "institution_id": inst if inst in institutions else None,
+                "institution_code": inst, "batch_code": r["batch_code"] or "",
+                "cycle_no": r["cycle_no"], "variety_code": r["variety_code"] or "",
+                "product_code": r["product_code"] or "", "ref": r["ref"] or "",
+                "value": r["worst"], "threshold": r["threshold"], "clause": r["clause"] or "",
+                "message": message,
+                "company_id": r["company"] if r["company"] in companies else None,
+                "distributor_id": party if kind == cases.DISTRIBUTOR and party in companies
+                else None,
+                "ordered_at": None, "status": status, "assigned_to_id": who,
+                "escalated_to_id": where, "is_case": True, "lines": r["lines"],
+                "amount": r["amount"], "month": r["month"], "counterparty_code": party}
+            rows.append(tuple(values[n] for n in names))
+        _write_rows(Alert._meta.db_table, [str(f.column) for f in fields], rows)
+
+
+def _write_rows(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {quote(table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "
+                               f"VALUES ({marks})", rows)

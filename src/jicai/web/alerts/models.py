@@ -97,10 +97,10 @@ class Alert(models.Model):
     counterparty_code = models.CharField(max_length=40, blank=True)
 
     class Meta:
-        ordering = ["rule_id", "institution_code", "variety_code", "ref"]
+        ordering = ["rule_id", "institution_code", "variety_code", "ref", "id"]
         indexes = [
-            models.Index(fields=["run", "rule_id", "institution_code", "variety_code", "ref"],
-                         name="alert_run_order"),
+            models.Index(fields=["run", "rule_id", "institution_code", "variety_code", "ref",
+                                 "id"], name="alert_run_sorted"),
             models.Index(fields=["run", "status"], name="alert_run_status"),
             models.Index(fields=["run", "severity"], name="alert_run_severity"),
             models.Index(fields=["run", "institution"], name="alert_run_institution"),

@@ -8,7 +8,7 @@ from jicai.web.accounts.models import User
 from jicai.web.accounts.roles import ScopeKind
 from jicai.web.accounts.scope import company_q, institution_q, kind_of
 from jicai.web.alerts.models import Alert, Disposition, MonitorRun, RunStatus
-from jicai.web.reference.models import Region
+from jicai.web.reference.models import Institution, Region
 
 
 def scoped_runs(user: User) -> QuerySet[MonitorRun]:
@@ -34,6 +34,10 @@ def scoped_alerts(user: User) -> QuerySet[Alert]:
             # The one province sees every alert: no join through institutions and regions
             # (a province's inbox counts hundreds of thousands of cases).
             q = Q()
+    elif kind_of(user) is ScopeKind.REGION and user.region is not None:
+        # The institutions of the region first, then their alerts (index run × institution).
+        q = Q(institution__in=Institution.objects.filter(
+            region__path__startswith=user.region.path).values("code"))
     return Alert.objects.filter(q).select_related("institution", "institution__region",
                                                   "company", "distributor", "assigned_to",
                                                   "escalated_to")
