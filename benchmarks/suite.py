@@ -598,7 +598,7 @@ def write_markdown(report: dict[str, Any]) -> str:
                 ("scan floor (order columns, once)", "floor"),
                 ("hand-written baseline, 5 figures", "baseline"),
                 ("jicai, 5 figures (indicators.py)", "figures"),
-                ("full monitor, DuckDB (22 rules + progress)", "monitor"),
+                ("full monitor, DuckDB (every rule, progress, figures)", "monitor"),
                 ("full monitor, PostgreSQL", "monitor_postgres"),
                 ("full monitor, Spark local[2]", "monitor_spark")]
         for label, key in rows:
@@ -636,6 +636,11 @@ def write_markdown(report: dict[str, Any]) -> str:
                      f"{best['progress_rows']:,} progress rows, {best['ran']} of "
                      f"{best['rules']} rules ran. Slowest steps: "
                      + ", ".join(f"{n} {s:.2f} s" for n, s in steps[:8]) + ".\n")
+            if best.get("figures_rows"):
+                L.append("Figures (jicai.engine.measures, inside the monitor): "
+                         f"{best.get('figures_seconds', 0):.2f} s; rows "
+                         + ", ".join(f"{k} {n:,}" for k, n in best["figures_rows"].items())
+                         + ".\n")
         for key in ("monitor_postgres", "monitor_spark"):
             r = e.get(key)
             if r and r.get("ok"):
