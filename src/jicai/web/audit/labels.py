@@ -60,6 +60,56 @@ ACTIONS: dict[str, Promise] = {
     "ticket.verify": _("Supply problem verified"),
 }
 
+# Records that are not a model of the app: a downloaded file, a warehouse snapshot.
+# The app's models have no translated verbose names of their own, so they are named here.
+RECORDS: dict[str, Promise] = {
+    "file": _("Exported file"),
+    "warehouse": _("Warehouse snapshot"),
+    "accounts.user": _("Account"),
+    "accounts.apitoken": _("API token"),
+    "accounts.notice": _("Notice"),
+    "reference.region": _("Region"),
+    "reference.institution": _("Institution"),
+    "reference.company": _("Company"),
+    "reference.product": _("Product"),
+    "reference.batch": _("Batch"),
+    "filings.filingwindow": _("Filing window"),
+    "filings.demandfiling": _("Demand filing"),
+    "filings.demandline": _("Demand line"),
+    "tickets.exemption": _("Exemption"),
+    "tickets.ticket": _("Supply problem"),
+    "purchases.offplatformpurchase": _("Off-platform purchase"),
+    "agreements.agreement": _("Agreement"),
+    "alerts.monitorrun": _("Monitor run"),
+    "alerts.alert": _("Alert"),
+    "monitoring.publication": _("Publication"),
+    "jobs.job": _("Job"),
+}
+
+# Keys of events whose record is not a model: an export's query and rows, the counts
+# of the reference data taken from the warehouse.
+KEYS: dict[str, Promise] = {
+    "query": _("Query"),
+    "rows": _("Rows"),
+    "regions": _("Regions"),
+    "institutions": _("Institutions"),
+    "companies": _("Companies"),
+    "products": _("Products"),
+    "batches": _("Batches"),
+    "awards": _("Awards"),
+    "historical_volumes": _("Historical volumes"),
+    "agreement_duties": _("Agreed volumes"),
+}
+
+# How the system acted when no person did (``Actor.via``).
+VIA: dict[str, Promise] = {
+    "demo": _("demo"),
+    "serve": _("server start"),
+    "system": _("system"),
+    "cli": _("command line"),
+    "sweep": _("overdue sweep"),
+}
+
 # Bookkeeping fields that say nothing to a reader.
 _QUIET = {"id", "created", "modified", "password"}
 
@@ -68,6 +118,25 @@ def action_label(code: str) -> str:
     """The action in words; an action without a label shows its code (never nothing)."""
     label = ACTIONS.get(code)
     return str(label) if label is not None else code
+
+
+def record_label(target_type: str) -> str:
+    """The kind of record in words (账号, 监测运行, 文件); an unknown kind keeps its code."""
+    label = RECORDS.get(target_type)
+    if label is not None:
+        return str(label)
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
+
+
+def actor_label(name: str) -> str:
+    """``system (serve)`` as 系统（服务启动）; a person's username as it is."""
+    if name.startswith("system (") and name.endswith(")"):
+        via = name[len("system ("):-1]
+        return str(_("System (%(via)s)") % {"via": VIA.get(via, via)})
+    return name
 
 
 def _field(target_type: str, field: str) -> Any:
@@ -110,6 +179,6 @@ def changes(target_type: str, before: Any, after: Any) -> list[tuple[str, str, s
         if key in _QUIET or b.get(key) == a.get(key):
             continue
         f = _field(target_type, key)
-        name = str(f.verbose_name) if f is not None else key
+        name = str(f.verbose_name) if f is not None else str(KEYS.get(key, key))
         out.append((name, _value(f, b.get(key)), _value(f, a.get(key))))
     return out

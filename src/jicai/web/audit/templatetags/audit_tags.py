@@ -1,4 +1,4 @@
-"""``{{ event.action|action_label }}`` and ``{% changes event as rows %}`` for audit pages."""
+"""``{{ event.action|action_label }}``, ``record_label``, ``actor_label`` and ``{% changes event as rows %}`` for audit pages."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ register = template.Library()
 @register.filter
 def action_label(code: str) -> str:
     return labels.action_label(code)
+
+
+@register.filter
+def record_label(target_type: str) -> str:
+    return labels.record_label(target_type)
+
+
+@register.filter
+def actor_label(name: str) -> str:
+    return labels.actor_label(name)
 
 
 @register.simple_tag
