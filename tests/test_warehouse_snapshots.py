@@ -133,7 +133,7 @@ with log.open("a") as fh:
 def _progress_of(tables: dict[str, list[dict[str, object]]], tmp: Path) -> pa.Table:
     w = Warehouse(tmp / "home")
     w.import_folder(write(tables, tmp / "data"))
-    return run_monitor(w, date(2025, 6, 30), load_profile("national")).progress
+    return run_monitor(w, date(2025, 6, 30), load_profile("national"), figures=False).progress
 
 
 def test_monitors_racing_imports_are_whole_and_name_their_snapshot(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_monitors_racing_imports_are_whole_and_name_their_snapshot(tmp_path: Pat
     try:
         runs = 0
         while proc.poll() is None or runs < 3:
-            result = run_monitor(w, date(2025, 6, 30), load_profile("national"))
+            result = run_monitor(w, date(2025, 6, 30), load_profile("national"), figures=False)
             runs += 1
             variants = dict(line.split() for line in log.read_text().splitlines())
             assert result.snapshot in variants, "the result names a snapshot no import made"

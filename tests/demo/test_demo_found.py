@@ -40,7 +40,7 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoSummary, War
 @pytest.fixture(scope="module")
 def runs(province: tuple[DemoSummary, Warehouse]) -> dict[str, MonitorResult]:
     summary, w = province
-    return {p: run_monitor(w, summary.as_of, load_profile(p)) for p in BUILTIN}
+    return {p: run_monitor(w, summary.as_of, load_profile(p), figures=False) for p in BUILTIN}
 
 
 @pytest.mark.parametrize(("profile", "rule_id"), CASES)

@@ -85,6 +85,6 @@ def test_k1_only_while_the_cycle_is_in_execution(engine):
 
 def test_k1_off_without_prescriptions(engine):
     wh = engine.load(province(NO_PROGRESS, listing_prices=LISTINGS))
-    result = run_monitor(wh, date(2025, 6, 30), make_profile([K1]))
+    result = run_monitor(wh, date(2025, 6, 30), make_profile([K1]), figures=False)
     assert [(r.status, r.note) for r in result.rules] == [
         ("off", "缺少表 / missing tables: prescriptions")]

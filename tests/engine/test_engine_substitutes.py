@@ -101,6 +101,6 @@ def test_s2_settings_and_a_v1_folder(engine):
     assert engine.run(wh, "2025-06-30", {S2: {"threshold": 0.31}}).of(S2) == []
     assert engine.run(wh, "2025-06-30", {S2: {"min_units": 101}}).of(S2) == []
     del tables["substitutes"]
-    result = run_monitor(engine.load(tables), date(2025, 6, 30), make_profile([S2]))
+    result = run_monitor(engine.load(tables), date(2025, 6, 30), make_profile([S2]), figures=False)
     assert [(r.status, r.note) for r in result.rules] == [
         ("off", "缺少表 / missing tables: substitutes")]

@@ -220,7 +220,7 @@ def test_h3_dispensed_over_received(engine):
 def test_without_trace_scans_the_rules_are_off(engine):
     # A v1 folder: the three rules are off and the run says which table is missing.
     wh = engine.load(_folder())
-    result = run_monitor(wh, date(2025, 6, 30), make_profile([H1, H2, H3]))
+    result = run_monitor(wh, date(2025, 6, 30), make_profile([H1, H2, H3]), figures=False)
     assert {(r.rule_id, r.status) for r in result.rules} == {
         (H1, "off"), (H2, "off"), (H3, "off")}
     assert all("trace_scans" in r.note for r in result.rules)
