@@ -85,6 +85,7 @@ def write_lines(alerts: pa.Table, path: Path, *, as_of: dt.date,
     con = duckdb.connect()
     try:
         con.execute("SET threads TO 2")
+        con.execute("SET enable_progress_bar = false")
         con.register("alerts_in", alerts)
         con.register("makers", pa.table({"code": list(makers), "company": list(makers.values())},
                                         schema=pa.schema([("code", pa.string()),

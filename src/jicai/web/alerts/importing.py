@@ -121,6 +121,9 @@ def import_alerts(run: MonitorRun, table: pa.Table, read: Any = None) -> int:
             _insert_cases(run, grouped, before, institutions, companies, titles)
         run.alert_count = int(table.num_rows)
         run.save(update_fields=["alert_count", "lines_file"])
+        if connection.vendor == "postgresql":  # fresh statistics for the inbox's plans
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Alert._meta.db_table)}")
     return int(table.num_rows)
 
 
