@@ -91,7 +91,8 @@ def import_alerts(run: MonitorRun, table: pa.Table, read: Any = None) -> int:
     companies = dict(Company.objects.values_list("code", "name"))
     product_company = dict(Product.objects.values_list("code", "company_id"))
     before = _carried(run)
-    alerts = []
+    fields = [f for f in Alert._meta.concrete_fields if not f.primary_key]
+    rows = []
     for r in singles:
         fp = fingerprint(r)
         inst = r.get("institution_code") or ""
@@ -100,14 +101,17 @@ def import_alerts(run: MonitorRun, table: pa.Table, read: Any = None) -> int:
         if company is None and ref in companies:
             company = ref  # agreement.unsigned names the company in ref
         status, who, where = before.get(fp, ("new", None, None))
-        alerts.append(Alert(
-            run=run, fingerprint=fp, rule_id=r["rule_id"], severity=r["severity"],
-            institution_id=inst if inst in institutions else None, institution_code=inst,
-            batch_code=r.get("batch_code") or "", cycle_no=r.get("cycle_no"),
-            variety_code=r.get("variety_code") or "", product_code=r.get("product_code") or "",
-            ref=ref, value=r.get("value"), threshold=r.get("threshold"),
-            clause=r.get("clause") or "", message=r.get("message") or "",
-            company_id=company, status=status, assigned_to_id=who, escalated_to_id=where))
+        rows.append(_values(fields, {
+            "run_id": run.pk, "fingerprint": fp, "rule_id": r["rule_id"],
+            "severity": r["severity"], "institution_id": inst if inst in institutions else None,
+            "institution_code": inst, "batch_code": r.get("batch_code") or "",
+            "cycle_no": r.get("cycle_no"), "variety_code": r.get("variety_code") or "",
+            "product_code": r.get("product_code") or "", "ref": ref, "value": r.get("value"),
+            "threshold": r.get("threshold"), "clause": r.get("clause") or "",
+            "message": r.get("message") or "", "company_id": company, "distributor_id": None,
+            "ordered_at": None, "status": status, "assigned_to_id": who,
+            "escalated_to_id": where, "is_case": False, "lines": 1, "amount": None,
+            "month": "", "counterparty_code": ""}))
     grouped = None
     if lined.num_rows:
         path = lines_path(run)
@@ -116,7 +120,8 @@ def import_alerts(run: MonitorRun, table: pa.Table, read: Any = None) -> int:
         run.lines_file = str(path)
     titles = rule_titles() if grouped is not None else {}
     with transaction.atomic():
-        Alert.objects.bulk_create(alerts, batch_size=BATCH)
+        for i in range(0, len(rows), BATCH):
+            _write_rows(Alert._meta.db_table, [str(f.column) for f in fields], rows[i:i + BATCH])
         if grouped is not None:
             _insert_cases(run, grouped, before, institutions, companies, titles)
         run.alert_count = int(table.num_rows)
@@ -137,7 +142,6 @@ def _insert_cases(run: MonitorRun, grouped: pa.Table,
     """The cases into the database in batches (the rows come grouped from DuckDB), as plain
     rows: COPY on PostgreSQL, one prepared INSERT for many rows elsewhere."""
     fields = [f for f in Alert._meta.concrete_fields if not f.primary_key]
-    names = [f.attname for f in fields]
     for batch in grouped.to_batches(BATCH):
         rows = []
         for r in batch.to_pylist():
@@ -162,8 +166,13 @@ def _insert_cases(run: MonitorRun, grouped: pa.Table,
                 "ordered_at": None, "status": status, "assigned_to_id": who,
                 "escalated_to_id": where, "is_case": True, "lines": r["lines"],
                 "amount": r["amount"], "month": r["month"], "counterparty_code": party}
-            rows.append(tuple(values[n] for n in names))
+            rows.append(_values(fields, values))
         _write_rows(Alert._meta.db_table, [str(f.column) for f in fields], rows)
+
+
+def _values(fields: list[Any], values: dict[str, Any]) -> tuple[Any, ...]:
+    """A row in the table's column order (every column named: a missing one is a bug)."""
+    return tuple(values[f.attname] for f in fields)
 
 
 def _write_rows(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
