@@ -89,13 +89,30 @@ def _enqueue(job: Job) -> None:
 
 
 def run_queued() -> int:
-    """Run every queued task now, in this thread, with the real worker loop (batch mode),
-    then return. For tests and the command line; ``jicai serve`` runs a worker thread."""
+    """Run every queued task now, in this thread, then return how many ran. For tests and
+    the command line; ``jicai serve`` runs the worker thread.
+
+    The tasks are claimed and run by django-tasks-db's own ``Worker.run_task`` (the
+    worker's path: claim, run, record success or failure); only the loop is this one,
+    because the worker's loop closes the database connection between tasks, which a
+    test's transaction cannot survive."""
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
     from jicai.web.jobs.worker import make_worker
 
     worker = make_worker(batch=True)
-    worker.run()
-    return worker._run_tasks
+    ran = 0
+    while True:
+        ready = DBTaskResult.objects.ready().filter(backend_name=worker.backend_name)
+        with exclusive_transaction(ready.db):
+            result = ready.get_locked()
+            if result is not None:
+                result.claim(worker.worker_id)
+        if result is None:
+            return ran
+        worker.run_task(result)
+        ran += 1
 
 
 def as_of_label(day: dt.date | None) -> str:
