@@ -77,11 +77,14 @@ def test_a_second_run_is_refused_while_one_is_queued(world, home, as_) -> None: 
     assert first.url == f"/monitoring/run/{run.pk}/"
     assert second.redirect_chain[-1][0] == f"/monitoring/run/{run.pk}/"
     assert "a monitor run is already queued or running" in unescape(second.content.decode())
+    listing = client.get("/monitoring/").content.decode()
+    assert 'id="run-busy"' in listing and 'id="run" disabled' in listing
     with pytest.raises(JobBusy):
         start_run(Actor(world.users["admin"]), dt.date(2025, 9, 30), "national")
     assert MonitorRun.objects.count() == 1 and Job.objects.count() == 1
     # once it is done, the next one may start
     run_queued()
+    assert 'id="run-busy"' not in client.get("/monitoring/").content.decode()
     assert client.post("/monitoring/run/", {"as_of": "2025-08-31",
                                             "profile": "national"}).status_code == 302
     assert MonitorRun.objects.count() == 2

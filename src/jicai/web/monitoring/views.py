@@ -23,7 +23,7 @@ from jicai.web.accounts.roles import Capability
 from jicai.web.actions import run_action
 from jicai.web.alerts.scoping import scoped_runs
 from jicai.web.audit.record import Actor
-from jicai.web.jobs.queue import JobBusy
+from jicai.web.jobs.queue import JobBusy, active_monitor_job
 from jicai.web.jobs.views import REFRESH
 from jicai.web.monitoring import bridge, publish, runs
 from jicai.web.monitoring.models import Publication
@@ -53,7 +53,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         "runs": scoped_runs(user)[:50], "publications": Publication.objects.all()[:10],
         "has_data": bridge.has_data(), "snapshot": bridge.warehouse().current_id,
         "home": bridge.home(), "run_form": RunForm(initial=initial),
-        "import_form": ImportForm(initial=initial)})
+        "import_form": ImportForm(initial=initial), "active_job": active_monitor_job()})
 
 
 @login_required
