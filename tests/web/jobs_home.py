@@ -1,6 +1,6 @@
 """``python -m tests.web.jobs_home HOME``: a home on disk (its SQLite database migrated, the
 test world's warehouse and reference data) with one monitor run queued, as the page
-would queue it. For the tests that start ``jicai serve`` or the worker as processes."""
+would queue it (``--no-queue``: none). Its users have the test world's password. For the tests that start ``jicai serve`` or the worker as processes."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ import sys
 from pathlib import Path
 
 
-def main(home: Path) -> None:
+def main(home: Path, queue: bool = True) -> None:
     from jicai.web.setup import configure, migrate
 
     configure(home)
     migrate()
-    from django.conf import settings
-
     from jicai.warehouse.store import Warehouse
     from jicai.web.alerts.models import MonitorRun
     from jicai.web.audit.record import Actor
@@ -23,10 +21,11 @@ def main(home: Path) -> None:
     from tests.web.warehouse_data import world_tables
     from tests.web.world import build_world
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     build_world()  # the test province in the database, then as the warehouse's tables
     Warehouse(home).import_tables(world_tables(), source="test", user="test")
     system = Actor(user=None, via="test")
+    if not queue:
+        return
     run = MonitorRun.objects.create(as_of=dt.date(2025, 9, 30), profile="national",
                                     source="warehouse test")
     queue_monitor(system, run)
@@ -34,4 +33,4 @@ def main(home: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), queue="--no-queue" not in sys.argv)

@@ -98,10 +98,11 @@ def fail_interrupted() -> int:
               "(the worker stopped); start it again")
     stuck = list(Job.objects.filter(status=JobStatus.RUNNING))
     for job in stuck:
-        finish(job, JobStatus.FAILED, reason)
-        if job.run is not None and job.kind == JobKind.MONITOR \
-                and job.run.status == RunStatus.RUNNING:
-            fail_run(Actor(user=job.started_by, via="job"), job.run, reason)
+        with transaction.atomic():  # the run and its job together: never one without the other
+            if job.run is not None and job.kind == JobKind.MONITOR \
+                    and job.run.status == RunStatus.RUNNING:
+                fail_run(Actor(user=job.started_by, via="job"), job.run, reason)
+            finish(job, JobStatus.FAILED, reason)
     # the queue's own rows of those tasks: failed too, so nothing shows them running
     DBTaskResult.objects.running().update(status="FAILED", finished_at=clock.now())
     # a run of the page whose job row is gone cannot be running either
