@@ -57,3 +57,27 @@ def test_the_audit_log_reads_in_words_not_codes(world: World, as_) -> None:  # t
         assert words in text, words
     # the code stays at hand for an auditor, as the cell's tooltip
     assert 'title="accounts.login"' in page
+
+
+def test_the_run_files_are_offered_by_what_they_hold(run, as_) -> None:  # type: ignore[no-untyped-def]
+    import html
+    import re
+
+    page = as_("province").get("/dashboards/execution/",
+                               HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    buttons = dict(re.findall(r'data-file="([^"]+)"[^>]*>([^<]+)</a>', page))
+    assert buttons == {"monitor.xlsx": "监测结果工作簿", "progress.csv": "进度表",
+                       "assessment.csv": "考核表"}, buttons
+    assert "monitor.xlsx" not in html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_a_monitor_runs_audit_entry_names_its_fields_and_profile(world: World) -> None:
+    from django.utils import translation
+
+    from jicai.web.audit.labels import changes
+
+    with translation.override("zh-hans"):
+        rows = {name: new for name, _, new in changes(
+            "alerts.monitorrun", None, {"profile": "henan", "alert_count": 12,
+                                        "lines_file": "/x/run-1-lines.parquet"})}
+    assert rows == {"规则配置": "河南省", "预警数": "12", "明细文件": "/x/run-1-lines.parquet"}

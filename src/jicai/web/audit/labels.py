@@ -99,6 +99,11 @@ KEYS: dict[str, Promise] = {
     "awards": _("Awards"),
     "historical_volumes": _("Historical volumes"),
     "agreement_duties": _("Agreed volumes"),
+    # fields of models that have no verbose name of their own
+    "alert_count": _("Alert count"),
+    "lines_file": _("Lines file"),
+    "message": _("message"),
+    "rules": _("Rules"),
 }
 
 # How the system acted when no person did (``Actor.via``).
@@ -148,7 +153,11 @@ def _field(target_type: str, field: str) -> Any:
 
 def _value(f: Any, v: Any) -> str:
     """A stored value as a reader knows it: a related record by its name, a choice by
-    its label."""
+    its label, a policy profile by its name."""
+    if f is not None and f.name == "profile" and isinstance(v, str) and v:
+        from jicai.web.dashboards.templatetags.profile_tags import profile_name
+
+        return profile_name(v)
     if f is not None and v not in (None, ""):
         if f.is_relation and f.related_model is not None:
             obj = f.related_model._default_manager.filter(pk=v).first()
@@ -179,6 +188,9 @@ def changes(target_type: str, before: Any, after: Any) -> list[tuple[str, str, s
         if key in _QUIET or b.get(key) == a.get(key):
             continue
         f = _field(target_type, key)
-        name = str(f.verbose_name) if f is not None else str(KEYS.get(key, key))
+        # a field without a verbose name of its own (a plain str Django made of its
+        # name) is named here, as keys of records that are not models are
+        own = f is not None and isinstance(f.verbose_name, Promise)
+        name = str(f.verbose_name) if own else str(KEYS.get(key, f.verbose_name if f else key))
         out.append((name, _value(f, b.get(key)), _value(f, a.get(key))))
     return out

@@ -22,6 +22,7 @@ import pyarrow as pa
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from jicai.web.accounts.models import User
 from jicai.web.accounts.permissions import current, require_scope
@@ -40,6 +41,9 @@ from jicai.web.dashboards.tables import XLSX, _disposition
 FILES = {"monitor.xlsx": XLSX, "progress.csv": "text/csv; charset=utf-8",
          "assessment.csv": "text/csv; charset=utf-8"}
 FIGURE_FILES = ("figures", "cycles", "alerts", "rankings")
+# What each file holds, for the buttons: a person reads these, not the file names.
+FILE_LABELS = {"monitor.xlsx": _("Monitor workbook"), "progress.csv": _("Progress table"),
+               "assessment.csv": _("Assessment table")}
 
 
 def downloads_for(user: User, files: RunFiles | None) -> list[dict[str, str]]:
@@ -48,7 +52,8 @@ def downloads_for(user: User, files: RunFiles | None) -> list[dict[str, str]]:
 
     if files is None or not _kind_ok(user):
         return []
-    return [{"name": n, "url": reverse("dashboards:download", args=[n])}
+    return [{"name": n, "label": str(FILE_LABELS[n]),
+             "url": reverse("dashboards:download", args=[n])}
             for n in FILES if files.has(n)]
 
 
