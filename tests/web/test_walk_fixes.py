@@ -81,3 +81,15 @@ def test_a_monitor_runs_audit_entry_names_its_fields_and_profile(world: World) -
             "alerts.monitorrun", None, {"profile": "henan", "alert_count": 12,
                                         "lines_file": "/x/run-1-lines.parquet"})}
     assert rows == {"规则配置": "河南省", "预警数": "12", "明细文件": "/x/run-1-lines.parquet"}
+
+
+def test_a_refusals_audit_entry_names_what_was_asked_for() -> None:
+    from django.utils import translation
+
+    from jicai.web.audit.labels import changes, record_label
+
+    with translation.override("zh-hans"):
+        rows = {name: new for name, _, new in changes(
+            "url", None, {"method": "GET", "path": "/audit/"})}
+        assert record_label("url") == "页面地址"
+    assert rows == {"请求方式": "GET", "页面地址": "/audit/"}

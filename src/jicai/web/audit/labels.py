@@ -65,6 +65,7 @@ ACTIONS: dict[str, Promise] = {
 RECORDS: dict[str, Promise] = {
     "file": _("Exported file"),
     "warehouse": _("Warehouse snapshot"),
+    "url": _("Page address"),
     "accounts.user": _("Account"),
     "accounts.apitoken": _("API token"),
     "accounts.notice": _("Notice"),
@@ -104,6 +105,9 @@ KEYS: dict[str, Promise] = {
     "lines_file": _("Lines file"),
     "message": _("message"),
     "rules": _("Rules"),
+    # a refusal (access.denied): what was asked for
+    "method": _("Request method"),
+    "path": _("Page address"),
 }
 
 # How the system acted when no person did (``Actor.via``).
@@ -113,6 +117,7 @@ VIA: dict[str, Promise] = {
     "system": _("system"),
     "cli": _("command line"),
     "sweep": _("overdue sweep"),
+    "web": _("web page"),
 }
 
 # Bookkeeping fields that say nothing to a reader.
