@@ -46,6 +46,22 @@ def english_messages() -> Iterator[None]:
         yield
 
 
+# The test world's "now": inside the drug batch's first cycle (2025-03-01 … 2026-02-28)
+# and in a year the working-day calendar knows, whatever day the tests run on. A test
+# moves it with ``at(...)``.
+WORLD_NOW = "2025-09-30 10:00"
+
+
+@pytest.fixture(autouse=True)
+def world_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every web test (the live server's thread included) runs at WORLD_NOW unless it
+    moves the clock itself (``at``): deadlines, windows and cycles are the same on any
+    day the suite runs, and no working day falls in a year the calendar does not know."""
+    aware = timezone.make_aware(dt.datetime.fromisoformat(WORLD_NOW),
+                                timezone.get_fixed_timezone(8 * 60))
+    monkeypatch.setattr(clock, "now", lambda: aware)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return build_world()

@@ -107,3 +107,33 @@ def test_the_overdue_tile_counts_only_overdue_escalations(world: World, at,
     assert tile() == 0  # escalated, but its reply is due 2025-10-11
     at("2025-10-13 09:00")  # past the 2 working days (10 and 11 Oct) without a reply
     assert tile() == 1
+
+
+def test_a_distributor_owes_the_orders_still_unanswered(world: World, settings, tmp_path, at,
+                                                        as_: Callable[[str], Client]) -> None:
+    from jicai.warehouse.store import Warehouse
+    from jicai.web.filings import review
+    from jicai.web.monitoring import publish
+    from jicai.web.monitoring.runs import start_run
+    from tests.web.records import build_records
+    from tests.web.warehouse_data import world_tables
+
+    settings.HOME = tmp_path
+    Warehouse(tmp_path).import_tables(world_tables(), source="test", user="test")
+    records = build_records(world)
+    for who in ("county_a", "city", "province"):
+        review.approve(actor(world, who), records.filing)
+    publish.publish(actor(world, "province"))
+    run = start_run(actor(world, "province"), dt.date(2025, 9, 30), "national")
+    assert run.status == "succeeded", run.message
+    # OL-1 (ordered to the distributor, never answered) is its duty: its 48 h had run out
+    # by the run's day, 2025-09-30 — due that day, overdue after it.
+    (duty,) = [d for d in duties_for(world.users["distributor"]) if d.kind == "orders_unanswered"]
+    assert (duty.count, duty.due, duty.left) == (1, dt.date(2025, 9, 30), "due today")
+    at("2025-10-09 09:00")
+    (duty,) = [d for d in duties_for(world.users["distributor"]) if d.kind == "orders_unanswered"]
+    assert duty.overdue and duty.left == "overdue by 9 days"
+    assert duty.url.endswith(f"?distributor={world.users['distributor'].company_id}")
+    assert not [d for d in duties_for(world.users["company2"]) if d.kind == "orders_unanswered"]
+    page = as_("health").get("/", **ZH).content.decode()
+    assert "本地区执行情况" in page and 'href="/dashboards/execution/"' in page

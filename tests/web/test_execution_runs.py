@@ -132,8 +132,13 @@ def test_the_circular_and_the_annual_report_of_a_region_in_scope(world, home, as
     assert as_("county_a").get("/dashboards/region/220102/report/other/").status_code == 404
 
 
-def test_the_run_page_names_its_folder_and_leads_to_the_execution_view(world, home, as_) -> None:  # type: ignore[no-untyped-def]
+def test_the_run_page_keeps_the_servers_paths_to_itself_and_leads_to_the_execution_view(
+        world, home, as_) -> None:  # type: ignore[no-untyped-def]
     run = start_run(Actor(world.users["province"]), dt.date(2025, 9, 30), "national")
+    assert run.output_dir  # kept on the run, for the pages that read its files
     html = unescape(as_("province").get(f"/monitoring/run/{run.pk}/").content.decode())
-    assert f'<code id="output-dir">{run.output_dir}</code>' in html
+    # issue 9: the server's filesystem is nobody's business on a page
+    assert str(run.output_dir) not in html and str(home) not in html
+    runs = unescape(as_("province").get("/monitoring/").content.decode())
+    assert str(home) not in runs
     assert 'href="/dashboards/execution/"' in html

@@ -82,7 +82,8 @@ def test_publishing_twice_stores_each_version_once_beside_the_platform_rows(
 
 
 def test_a_rerun_at_an_earlier_as_of_sees_the_filing_in_force_then(
-        world: World, home: Path, as_: Callable[[str], Client]) -> None:
+        world: World, home: Path, as_: Callable[[str], Client], at) -> None:  # type: ignore[no-untyped-def]
+    at("2025-12-01 10:00")  # the filing is approved today, after 2025-09-30
     _approved(world)
     assert as_("province").post("/monitoring/publish/").status_code == 302
     province = Actor(world.users["province"])

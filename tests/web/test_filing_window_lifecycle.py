@@ -145,3 +145,11 @@ def test_opening_warns_when_the_platform_already_filed(world: World, settings, t
     window = world.drug_batch.windows.get()
     page = as_("province").get(f"/filings/window/{window.pk}/", **ZH).content.decode()
     assert 'id="platform-filings"' in page
+
+
+def test_no_window_for_a_batch_whose_cycle_ended(world: World, at) -> None:
+    at("2026-03-01 09:00")  # the drug batch's cycle ended on 2026-02-28
+    with pytest.raises(WorkflowError, match="2026-02-28"):
+        open_drug(world)
+    at("2026-02-28 18:00")  # its last day: still open to filing
+    assert open_drug(world).batch_id == world.drug_batch.pk

@@ -12,6 +12,8 @@ notices set for it, nearest first:
   the reply deadline when there is no promise;
 - three-party agreements to sign or confirm — within 30 days of the cycle's start,
   JILIN 第五条 (rules.md A1: start + 30 days);
+- a distributor's orders still unanswered at the latest run — 48 hours after the
+  order (GANZHOU 二(六));
 - alerts assigned to this person — by the next working day after assignment (a case
   handed to an officer is looked at the next working day; no notice sets a number).
 
@@ -51,7 +53,7 @@ MAX_TICKETS = 200  # one line each; more than that is a list to open, not a duty
 @dataclass(frozen=True)
 class Duty:
     kind: str  # filing_submit | filing_review | ticket_reply | ticket_fix | ticket_escalated
-    #            | agreement_sign | agreement_confirm | alert_assigned
+    #            | agreement_sign | agreement_confirm | orders_unanswered | alert_assigned
     title: str
     subject: str  # the institution, batch or product it is about (a name, never a code)
     count: int
@@ -140,6 +142,25 @@ def duties_for(user: User) -> list[Duty]:
             add(kind, title, f"{batch['batch__name']}", batch["n"],
                 batch["start"] + dt.timedelta(days=AGREEMENT_DAYS),
                 reverse("agreements:list") + f"?status={status}")
+    if user.company_id:
+        # Orders of the latest run still unanswered at its as-of day, addressed to this
+        # company as distributor (R1 critical; GANZHOU 二(六)): due 48 h after the order,
+        # so overdue by the time the monitor sees them — one line, the oldest first.
+        waiting = scoped_alerts(user).filter(
+            run=latest_run(), rule_id="order.unresponded_48h", severity="critical",
+            distributor_id=user.company_id).exclude(status=AlertStatus.RESOLVED)
+        n = sum(waiting.values_list("lines", flat=True))
+        if n:
+            first = waiting.exclude(ordered_at=None).order_by("ordered_at").first()
+            # A case (many lines) keeps no order time: its 48 h had run out by the run's
+            # as-of day at the latest, which is then the deadline shown.
+            run = latest_run()
+            oldest: dt.date | None = run.as_of if run is not None else None
+            if first is not None and first.ordered_at is not None:
+                oldest = local_date(first.ordered_at + dt.timedelta(hours=48))
+            add("orders_unanswered", _("Answer the orders still waiting for you"),
+                _("orders unanswered for 48 hours"), n, oldest,
+                reverse("alerts:delayed") + f"?distributor={user.company_id}")
     for a in scoped_alerts(user).filter(run=latest_run(), assigned_to=user).exclude(
             status=AlertStatus.RESOLVED).order_by("id")[:MAX_TICKETS]:
         assigned = _assigned_on(a) or today

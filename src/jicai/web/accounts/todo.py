@@ -62,6 +62,10 @@ def todo_for(user: User) -> list[dict[str, Any]]:
             reverse("agreements:list") + "?status=pending"))
     items.append(_item(_("New alerts"), alerts.filter(status=AlertStatus.NEW).count(),
                        reverse("alerts:inbox") + "?status=new"))
+    if user.region_id is not None and latest_run() is not None:
+        # A bureau's (and the health commission's) home leads to its region's figures.
+        items.append(_item(_("Execution of my region"), alerts.count(),
+                           reverse("dashboards:execution")))
     if can(user, Capability.MANAGE_USERS):
         items.append(_item(_("Users"), User.objects.count(), reverse("accounts:users")))
     return items

@@ -48,6 +48,9 @@ def open_window(actor: Actor, batch: Batch, region: Region, closes_on: dt.date) 
     today = clock.today()
     if closes_on < today:
         raise WorkflowError(_("The closing date must not be in the past."))
+    if batch.end_date < today:
+        raise WorkflowError(_("The purchasing cycle of this batch ended on %(end)s: there is "
+                              "no demand left to file.") % {"end": batch.end_date.isoformat()})
     if FilingWindow.objects.filter(batch=batch, region=region).exists():
         raise WorkflowError(_("Filing for this batch is already open in this region."))
     varieties = list(batch.varieties())
