@@ -86,7 +86,8 @@ def test_the_inbox_filters(world: World, tmp_path: Path, as_) -> None:
     assert "P1X挂网20.5元超最高价" in page
     alert = Alert.objects.get(institution_code="H_A", rule_id="progress.behind_schedule")
     detail = province.get(f"/alerts/{alert.pk}/").content.decode()
-    assert "0.21" in detail and "0.58" in detail and "河南 二(九)" in detail  # zh names
+    # a ratio as a percentage, the notice by its Chinese name
+    assert "21.0%" in detail and "58.0%" in detail and "河南 二(九)" in detail
 
 
 def test_handling_an_alert(world: World, tmp_path: Path) -> None:

@@ -97,8 +97,44 @@ def clause(rule_id: str) -> str:
 
 
 @register.filter
-def figure(value: float | None) -> str:
-    """A figure as the monitor gives it: ratios as decimals, hours, days, yuan."""
+def figure(value: float | None, rule_id: str | None = None) -> str:
+    """A figure as a reader writes it: ``{{ a.value|figure:a.rule_id }}`` gives the
+    rule's unit (ratios as a percentage with one decimal, hours, days, working days,
+    yuan); without a rule, the number as the monitor gives it."""
     if value is None:
         return "—"
+    unit = _UNITS.get(rule_id or "")
+    zh = (get_language() or "zh").startswith("zh")
+    if unit == "ratio":
+        return f"{value * 100:,.1f}%"
+    if unit == "yuan":
+        return f"{value:,.2f} 元" if zh else f"{value:,.2f} yuan"
+    if unit == "hours":
+        return f"{value:,.1f} 小时" if zh else f"{value:,.1f} h"
+    if unit in ("days", "workdays"):
+        n = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+        if unit == "days":
+            return f"{n} 天" if zh else f"{n} days"
+        return f"{n} 个工作日" if zh else f"{n} working days"
     return f"{value:,.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+
+
+# The unit of each rule's value and threshold (rules.md: "a ratio as a decimal, hours,
+# days, yuan"); rules whose figure is a count, or mixed (price.risk), are left plain.
+_UNITS: dict[str, str] = {
+    **dict.fromkeys(("progress.behind_schedule", "progress.incomplete_at_end",
+                     "progress.forecast_short", "share.nonwinning_high",
+                     "demand.below_history", "online.rate_low", "filing.amount_over_limit",
+                     "filing.items_over_limit", "supplier.delivery_rate_low",
+                     "trace.receipt_unscanned", "prescriber.nonwinning_high",
+                     "substitute.abnormal_growth"), "ratio"),
+    **dict.fromkeys(("order.unresponded_48h", "order.escalation_24h", "delivery.overdue"),
+                    "hours"),
+    **dict.fromkeys(("payment.overdue", "ticket.resolution_overdue", "agreement.unsigned"),
+                    "days"),
+    **dict.fromkeys(("filing.late", "ticket.reply_overdue", "ticket.commitment_too_long"),
+                    "workdays"),
+    **dict.fromkeys(("price.above_listing", "price.nonwinning_above_cap", "price.above_award",
+                     "price.offline_above_listing", "listing.spec_outside_supply_list"),
+                    "yuan"),
+}

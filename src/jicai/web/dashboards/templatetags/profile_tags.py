@@ -29,3 +29,32 @@ def profile_name(profile_id: str | None) -> str:
         return ""
     zh, en = _names(str(profile_id))
     return zh if (get_language() or "zh").startswith("zh") else en
+
+
+@register.filter
+def run_source(source: str | None) -> str:
+    """Where a run's alerts came from (``warehouse <snapshot>`` / ``file alerts.csv``),
+    in the page's language."""
+    if not source:
+        return ""
+    kind, _, rest = str(source).partition(" ")
+    zh = (get_language() or "zh").startswith("zh")
+    if kind == "warehouse":
+        return f"数据仓库快照 {rest}" if zh else f"warehouse snapshot {rest}"
+    if kind == "file":
+        return f"文件 {rest}" if zh else f"file {rest}"
+    return str(source)
+
+
+@register.filter
+def scope_name(code: str | None) -> str:
+    """An institution's or a region's name for its code (a person reads names)."""
+    if not code:
+        return ""
+    from jicai.web.reference.models import Institution, Region
+
+    for model in (Institution, Region):
+        obj = model.objects.filter(pk=code).only("name").first()
+        if obj is not None:
+            return str(obj.name)
+    return str(code)

@@ -12,7 +12,7 @@
       xAxis: { type: "category", data: data.filings.windows }, yAxis: { type: "value" },
       series: data.filings.series.map(function (s) { return { name: s.name, type: "bar", stack: "all", data: s.data }; }) },
     alerts_by_rule: { textStyle: font, tooltip: {}, grid: { left: 200 },
-      xAxis: { type: "value" }, yAxis: { type: "category", data: data.alerts_by_rule.rules, inverse: true },
+      xAxis: { type: "value" }, yAxis: { type: "category", data: data.alerts_by_rule.rules, inverse: true, axisLabel: { interval: 0 } },
       series: [{ type: "bar", data: data.alerts_by_rule.counts }] },
     alerts_by_severity: pie(data.alerts_by_severity),
     tickets: pie(data.tickets.filter(function (t) { return t.value > 0; }))
