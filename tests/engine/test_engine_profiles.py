@@ -238,3 +238,12 @@ def test_builtin_profile_alert_set(world, name):
     assert {r.rule_id for r in run.result.rules if r.status != "ran"} == UNAVAILABLE.get(
         name, set())
 
+
+
+def test_messages_name_the_notice_in_chinese_and_the_clause_column_keeps_it_cited(world):
+    eng, wh = world
+    run = eng.run_profile(wh, AS_OF, "henan")
+    p1 = next(a for a in run.alerts if a["rule_id"] == "progress.behind_schedule")
+    assert p1["clause"] == "HENAN 二(九)"
+    assert p1["message"].endswith("（河南 二(九)）")
+    assert not any("HENAN" in a["message"] for a in run.alerts)

@@ -32,6 +32,7 @@ from jicai.engine.progress import PROGRESS_NEEDS, progress_table
 from jicai.engine.registry import ALERT_FIELDS, RULES, Message, load_all
 from jicai.errors import EngineError
 from jicai.policy.calendar import WorkCalendar
+from jicai.policy.notices import clause_zh
 from jicai.policy.profiles import Profile
 from jicai.warehouse.store import Warehouse
 
@@ -283,7 +284,10 @@ def _finish(got: pa.Table, rule_id: str, clause: str, message: Message,
             names: dict[str, dict[str, str]]) -> pa.Table:
     n = got.num_rows
     text = render(got, message, names)
-    msgs = pc.binary_join_element_wise(text, pa.scalar(f"（{clause}）"), "") if n else text
+    # The message is a Chinese sentence: it names the notice in Chinese (河南 二(九));
+    # the clause column keeps the clause as the profile cites it.
+    msgs = pc.binary_join_element_wise(text, pa.scalar(f"（{clause_zh(clause)}）"), "") \
+        if n else text
     cols: dict[str, Any] = {"rule_id": pa.array([rule_id] * n, pa.string())}
     for f in ALERT_FIELDS:
         cols[f] = got.column(f)
