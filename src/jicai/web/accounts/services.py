@@ -35,13 +35,9 @@ def _inside(admin: User, target: Region | Institution | Company) -> bool:
     return True  # companies are not placed in a region
 
 
-def create_user(actor: Actor, username: str, password: str, role: str, scope: str,
-                *, check_password: bool = True, within: User | None = None) -> User:
-    """A user with ``role`` and the scope whose code is ``scope``; ValidationError if not.
-
-    ``within``: an administrator creating the account; a region or institution
-    scope must then lie inside the administrator's own region.
-    """
+def _scope_of(role: str, scope: str, within: User | None) -> tuple[ScopeKind, Any]:
+    """The kind of scope ``role`` takes and the record whose code is ``scope``, checked to
+    lie inside ``within``'s region (an administrator) — or a ValidationError saying why."""
     if role not in Role.values:
         raise ValidationError(_("Unknown role %(role)s; choose one of %(roles)s.")
                               % {"role": role, "roles": ", ".join(Role.values)})
@@ -52,6 +48,17 @@ def create_user(actor: Actor, username: str, password: str, role: str, scope: st
                               % {"kind": _KIND_LABEL[kind](), "code": scope})
     if within is not None and not _inside(within, target):
         raise ValidationError(_("%(code)s lies outside your region.") % {"code": scope})
+    return kind, target
+
+
+def create_user(actor: Actor, username: str, password: str, role: str, scope: str,
+                *, check_password: bool = True, within: User | None = None) -> User:
+    """A user with ``role`` and the scope whose code is ``scope``; ValidationError if not.
+
+    ``within``: an administrator creating the account; a region or institution
+    scope must then lie inside the administrator's own region.
+    """
+    kind, target = _scope_of(role, scope, within)
     user = User(username=username, role=role, **{kind.value: target})
     if check_password:
         validate_password(password, user)
@@ -121,17 +128,7 @@ def reset_password(actor: Actor, user: User, password: str) -> None:
 
 def rescope(actor: Actor, user: User, role: str, scope: str) -> None:
     """Give an account another role and scope (a move to another bureau or hospital)."""
-    admin = _manageable(actor, user)
-    if role not in Role.values:
-        raise ValidationError(_("Unknown role %(role)s; choose one of %(roles)s.")
-                              % {"role": role, "roles": ", ".join(Role.values)})
-    kind = SCOPE_OF_ROLE[role]
-    target = _MODELS[kind].objects.filter(pk=scope).first()
-    if target is None:
-        raise ValidationError(_("No %(kind)s has the code %(code)s in the reference data.")
-                              % {"kind": _KIND_LABEL[kind](), "code": scope})
-    if not _inside(admin, target):
-        raise ValidationError(_("%(code)s lies outside your region.") % {"code": scope})
+    kind, target = _scope_of(role, scope, within=_manageable(actor, user))
     before = snapshot(user, ("role", "region", "institution", "company"))
     user.role = role
     user.region = user.institution = user.company = None  # type: ignore[assignment]
