@@ -233,3 +233,27 @@ def test_the_manifest_records_each_csv_files_encoding(tmp_path: Path) -> None:
     assert w.manifest()["contract_version"] == "1.1"
     names = w.read("institutions").column("name").to_pylist()
     assert any("医院" in n for n in names)  # the Chinese came through whole
+
+
+def test_every_output_names_the_snapshot_the_run_read(tmp_path: Path) -> None:
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    from jicai.reports.monitor_files import write_outputs
+
+    w = Warehouse(tmp_path / "home")
+    w.import_folder(write({**base_tables(), **_orders(2)}, tmp_path / "d"))
+    with w.pinned() as pinned:
+        result = run_monitor(pinned, date(2025, 6, 30), load_profile("national"))
+        sid = str(pinned.current_id)
+        w.import_folder(write(_orders(5), tmp_path / "d2"))  # a later commit changes nothing
+    assert result.snapshot == sid != w.current_id
+    out = tmp_path / "out"
+    write_outputs(result, out)
+    assert json.loads((out / "run.json").read_text())["warehouse_snapshot"] == sid
+    for f in [*out.glob("*.parquet"), *(out / "figures").glob("*.parquet")]:
+        meta = pq.read_schema(f).metadata
+        assert meta[b"jicai.warehouse_snapshot"].decode() == sid, f.name
+    book = openpyxl.load_workbook(out / "monitor.xlsx", read_only=True)
+    assert [c.value for c in next(book["汇总"].iter_rows(min_row=4, max_row=4))][:2] == [
+        "数据快照", sid]

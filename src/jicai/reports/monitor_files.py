@@ -52,6 +52,19 @@ def write_csv(t: pa.Table, path: Path) -> None:
                 w.writerow([_cell(v) for v in row])
 
 
+def _provenance(result: MonitorResult) -> dict[bytes, bytes]:
+    """What every Parquet output records of the run that made it: the warehouse snapshot
+    it read (pinned for the whole run), the as-of day and the profile."""
+    return {b"jicai.warehouse_snapshot": str(result.snapshot or "").encode(),
+            b"jicai.as_of": result.as_of.isoformat().encode(),
+            b"jicai.profile": result.profile.id.encode()}
+
+
+def _write_parquet(table: pa.Table, path: Path, result: MonitorResult) -> None:
+    meta = {**(table.schema.metadata or {}), **_provenance(result)}
+    pq.write_table(table.replace_schema_metadata(meta), path)
+
+
 def write_outputs(result: MonitorResult, out: Path, *, xlsx: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -60,7 +73,7 @@ def write_outputs(result: MonitorResult, out: Path, *, xlsx: bool = True) -> lis
         if table.num_columns == 0:
             continue
         write_csv(table, out / f"{name}.csv")
-        pq.write_table(table, out / f"{name}.parquet")
+        _write_parquet(table, out / f"{name}.parquet", result)
         written += [out / f"{name}.csv", out / f"{name}.parquet"]
     figure_files = write_figures(result, out / "figures")
     written += figure_files
@@ -92,7 +105,7 @@ def write_figures(result: MonitorResult, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in result.figures.items():
         path = folder / f"{name}.parquet"
-        pq.write_table(table, path)
+        _write_parquet(table, path, result)
         written.append(path)
     return written
 
@@ -112,6 +125,7 @@ def write_workbook(result: MonitorResult, path: Path, max_rows: int = 1_000_000)
     wb = workbook(path, {"constant_memory": True, "default_date_format": "yyyy-mm-dd"})
     # A fixed creation date keeps the file the same from run to run.
     wb.set_properties({"title": f"集采执行监测 {result.as_of.isoformat()}",
+                       "comments": f"warehouse snapshot {result.snapshot or '—'}",
                        "created": datetime.combine(result.as_of, datetime.min.time())})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     pct = wb.add_format({"num_format": "0.0%"})
@@ -120,6 +134,7 @@ def write_workbook(result: MonitorResult, path: Path, max_rows: int = 1_000_000)
     wb.write_row(ws, 0, 0, ["监测日期", result.as_of.isoformat()], head)
     wb.write_row(ws, 1, 0, ["规则配置", f"{result.profile.name}（{result.profile.id}）"])
     wb.write_row(ws, 2, 0, ["预警总数", result.alerts.num_rows])
+    wb.write_row(ws, 3, 0, ["数据快照", result.snapshot or "—"])
     wb.write_row(ws, 4, 0, ["规则编号", "状态", "预警", "提示", "严重", "说明"], head)
     counts = by_rule_severity(result.alerts)
     status_zh = {"ran": "已运行", "off": "未运行（缺少数据表）", "unavailable": "暂不支持"}
