@@ -271,9 +271,11 @@ def demo(lines: str, seed: int, work: Path, fmt: str, profiles: tuple[str, ...],
                   *[("—" if p not in found.get(rule_id, {}) else f"{found[rule_id][p]:,}")
                     for p in (load_profile(x).id for x in chosen)])
     out.print(t)
-    console.print("埋设数按 rules.md 默认阈值计；赣州 demand.below_history 的比例为 0.8，只计低于历史 80% 的报量。\n"
+    console.print("埋设数按 rules.md 默认阈值计；赣州 demand.below_history 的比例为 0.8，只计低于历史 80% 的报量；"
+                  "吉林 trace.receipt_unscanned 还判定没有任何追溯扫码的机构（吉林 第十八条，演示省份只有部分机构上报扫码）。\n"
                   "Planted counts use the rules.md defaults; ganzhou's demand ratio is 0.8, so it "
-                  "flags only filings below 80 % of history.")
+                  "flags only filings below 80 % of history; jilin's H2 also judges institutions "
+                  "that send no traceability scans at all (the demo has only some report them).")
     from jicai.reports.jobs import documents_for_run  # 一院一档, 通报, 年度报告, 考核表
 
     with console.status("生成文件 / writing the documents …"):
