@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator  # noqa: E402
 
 import pytest  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone, translation  # noqa: E402
+from django.utils import translation  # noqa: E402
 
 from jicai.web import clock  # noqa: E402
 from tests.web.world import World, build_world  # noqa: E402
@@ -52,14 +52,19 @@ def english_messages() -> Iterator[None]:
 WORLD_NOW = "2025-09-30 10:00"
 
 
+def set_clock(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """The app's clock stands at ``when`` (Beijing time): the ``JICAI_NOW`` setting, the
+    same the demo server sets (decision 0011), restored after the test."""
+    monkeypatch.setattr(settings, "JICAI_NOW",
+                        clock.at_beijing(dt.datetime.fromisoformat(when)))
+
+
 @pytest.fixture(autouse=True)
 def world_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every web test (the live server's thread included) runs at WORLD_NOW unless it
     moves the clock itself (``at``): deadlines, windows and cycles are the same on any
     day the suite runs, and no working day falls in a year the calendar does not know."""
-    aware = timezone.make_aware(dt.datetime.fromisoformat(WORLD_NOW),
-                                timezone.get_fixed_timezone(8 * 60))
-    monkeypatch.setattr(clock, "now", lambda: aware)
+    set_clock(monkeypatch, WORLD_NOW)
 
 
 @pytest.fixture
@@ -84,8 +89,6 @@ def at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     """``at("2025-09-30 10:00")``: the app's clock stands at that Beijing time."""
 
     def move(when: str) -> None:
-        naive = dt.datetime.fromisoformat(when)
-        aware = timezone.make_aware(naive, timezone.get_fixed_timezone(8 * 60))
-        monkeypatch.setattr(clock, "now", lambda: aware)
+        set_clock(monkeypatch, when)
 
     yield move

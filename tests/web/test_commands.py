@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -133,6 +136,65 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
     assert "hospital" in output and DEMO_PASSWORD in output
     for name, page in homes.items():
         assert "待办事项" in page and f"{name} ·" in page, name
+        # the demo's data end at its as-of day, and the clock stands there (decision 0011)
+        assert "演示数据：系统时间为 2025-11-30" in page, name
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items()
+            if k not in ("DJANGO_SETTINGS_MODULE", "JICAI_HOME", "DATABASE_URL",
+                         "JICAI_AUDIT_DB_GUARD", "JICAI_PROFILE")}
+
+
+@contextlib.contextmanager
+def _serving(*args: str) -> Iterator[str]:
+    """``jicai serve ARGS`` in a process of its own until the block ends; yields its URL."""
+    port = _free_port()
+    code = "import sys; from jicai.web.commands import serve; sys.exit(serve.main())"
+    proc = subprocess.Popen([sys.executable, "-c", code, *args, "--port", str(port)],
+                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()  # type: ignore[union-attr]
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+@pytest.mark.slow
+def test_serve_demo_shows_a_saved_demo_folder_with_its_runs(tmp_path: Path) -> None:
+    """`jicai demo` wrote W/home and W/out/national/; `jicai serve --home W --demo` (and
+    later `--home W/home --demo`) serves that warehouse with that run, as `jicai demo
+    --serve` did: the run, its figures, the demo's clock — nothing generated again."""
+    work = tmp_path / "jicai-demo"
+    made = subprocess.run([sys.executable, "-m", "jicai.cli", "demo", "--lines", "tiny",
+                           "--profile", "national", "--dir", str(work)],
+                          env=_env(), capture_output=True, text=True, timeout=600)
+    assert made.returncode == 0, made.stdout + made.stderr
+    snapshot = (work / "home" / "CURRENT").read_text(encoding="utf-8")
+    alerts = json.loads((work / "out" / "national" / "run.json").read_text("utf-8"))["alerts"]
+    pages = []
+    for home in (work, work / "home"):
+        with _serving("--home", str(home), "--demo") as base:
+            opener, page = _signed_in(base, "province", DEMO_PASSWORD)
+            runs = opener.open(base + "/monitoring/", timeout=10).read().decode()
+            execution = opener.open(base + "/dashboards/execution/", timeout=30).read().decode()
+        assert "演示数据：系统时间为 2025-11-30" in page
+        # one run, the demo's, with its alerts: taken in once, kept the second time
+        assert runs.count("<td>2025-11-30</td>") == 1 and f'<td class="num">{alerts}</td>' in runs
+        assert "数据来自监测日期为 2025-11-30 的监测运行" in execution and "中州省" in execution
+        pages.append(execution.split("<main>")[1])  # the same figures (not the same tokens)
+    assert pages[0] == pages[1]
+    assert (work / "home" / "CURRENT").read_text(encoding="utf-8") == snapshot
+    assert not (work / "CURRENT").exists() and (work / "home" / "web.sqlite3").exists()
 
 
 DEMO_USERS = ("admin", "province", "city", "county", "county_b", "health", "hospital",
@@ -141,6 +203,12 @@ DEMO_USERS = ("admin", "province", "city", "county", "county_b", "health", "hosp
 
 def _sign_in(base: str, username: str, password: str) -> str:
     """Sign in through the real form (CSRF cookie and token) and return the home page."""
+    return _signed_in(base, username, password)[1]
+
+
+def _signed_in(base: str, username: str,
+               password: str) -> tuple[urllib.request.OpenerDirector, str]:
+    """Sign in through the real form; the signed-in opener and the home page."""
     import http.cookiejar
     import re
     import urllib.parse
@@ -155,4 +223,4 @@ def _sign_in(base: str, username: str, password: str) -> str:
                                      headers={"Referer": base + "/accounts/login/"})
     with opener.open(request, timeout=10) as response:
         assert response.url == base + "/", (username, response.url)
-        return str(response.read().decode())
+        return opener, str(response.read().decode())

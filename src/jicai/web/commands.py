@@ -23,11 +23,54 @@ from jicai.web.accounts.roles import Role
 HOME_HELP = "The jicai home (仓库目录); default $JICAI_HOME or ./jicai-data."
 
 
+def demo_folder(home: Path | None) -> tuple[Path | None, Path | None]:
+    """The warehouse and the monitor outputs of a folder ``jicai demo --dir W`` wrote.
+
+    The demo writes its warehouse to ``W/home`` and one monitor output folder per
+    profile to ``W/out/<profile>/``. ``--home W`` and ``--home W/home`` both mean that
+    demo: (``W/home``, ``W/out``). Any other home is itself, with no outputs.
+    """
+    from jicai.warehouse.store import Warehouse
+    from jicai.web.env import jicai_home
+
+    given = Path(home) if home is not None else jicai_home()
+    if Warehouse(given).current_id is None and Warehouse(given / "home").current_id:
+        return given / "home", _outputs(given / "out")
+    if Warehouse(given).current_id and given.name == "home":
+        return given, _outputs(given.parent / "out")
+    return home, None
+
+
+def _outputs(out: Path) -> Path | None:
+    return out if any(out.glob("*/run.json")) else None
+
+
+def demo_profile(outs: Path) -> str | None:
+    """The profile whose run a demo's web app shows when none is asked for (neither
+    ``--profile`` nor ``$JICAI_PROFILE``): national, as ``jicai demo --serve`` serves by
+    default, or — when the demo monitored other profiles only — the first of them in the
+    built-in order."""
+    import os
+
+    from jicai.policy.profiles import BUILTIN
+
+    if os.environ.get("JICAI_PROFILE"):
+        return None  # the settings take it
+    return next((p for p in BUILTIN if (outs / p / "run.json").exists()), None)
+
+
 def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo: bool,
            outs: Path | None = None, worker: bool = True) -> None:
-    """Migrate, load the reference data, (demo: seed users, take in runs), then serve."""
+    """Migrate, load the reference data, (demo: seed users, take in runs, set the clock to
+    the demo's as-of moment), then serve."""
     from jicai.web.setup import configure, migrate
 
+    if demo and outs is None:
+        # `jicai serve --demo` on a folder `jicai demo` wrote: its warehouse and its runs,
+        # as `jicai demo --serve` showed them, nothing generated again
+        home, outs = demo_folder(home)
+        if outs is not None:
+            profile = profile or demo_profile(outs)
     configure(home, profile, host)
     migrate()
     from django.conf import settings
@@ -35,7 +78,13 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
 
     from jicai.web.alerts.models import MonitorRun
     from jicai.web.audit.record import Actor
-    from jicai.web.demo_seed import ensure_demo_data, print_users, seed_demo_users
+    from jicai.web.demo_seed import (
+        ensure_demo_data,
+        holds_demo_data,
+        print_users,
+        seed_demo_users,
+        set_demo_clock,
+    )
     from jicai.web.monitoring import bridge
     from jicai.web.monitoring.runs import import_output_folder
     from jicai.web.monitoring.sync import sync_reference
@@ -51,6 +100,11 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
     else:
         click.echo(f"仓库为空 / the warehouse at {settings.HOME} is empty: "
                    "run `jicai import DATA_DIR` or `jicai serve --demo`.", err=True)
+    if demo and holds_demo_data():
+        # The demo's data end at its as-of day: its deadlines count from there (0011).
+        moment = set_demo_clock()
+        click.echo(f"演示时钟 / demo clock: 系统时间为 {moment:%Y-%m-%d %H:%M} "
+                   "(the demo's as-of moment; deadlines count from it)", err=True)
     run_dir = outs / settings.JICAI_PROFILE if outs is not None else None
     if run_dir is not None and (run_dir / "run.json").exists() and not MonitorRun.objects.exists():
         imported = import_output_folder(system, run_dir)
@@ -117,8 +171,9 @@ def _interrupt(signum: int, frame: object) -> None:
 @click.option("--profile", default=None,
               help="Policy profile of the workflows (default $JICAI_PROFILE or national).")
 @click.option("--demo", is_flag=True,
-              help="Fill an empty home with the synthetic demo province, create one demo "
-                   "user per role and print their sign-ins.")
+              help="Fill an empty home with the synthetic demo province, or serve a folder "
+                   "`jicai demo` wrote with its monitor runs; create one demo user per role, "
+                   "print their sign-ins, and set the clock to the demo's as-of day.")
 @click.option("--worker/--no-worker", default=True, show_default=True,
               help="Run the background-job worker (monitor runs, report builds) in this "
                    "server. Several servers on one home: all but one --no-worker, or all "

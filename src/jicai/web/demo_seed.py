@@ -1,4 +1,5 @@
-"""Demo accounts: one user per role, picked from the reference data, with a known password.
+"""Demo accounts: one user per role, picked from the reference data, with a known password;
+and the demo's clock.
 
 ``jicai serve --demo`` calls these; the sign-ins are printed at startup and
 listed in ``docs/web.md``. Never use them outside a demonstration.
@@ -6,6 +7,7 @@ listed in ``docs/web.md``. Never use them outside a demonstration.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 import click
 from django.db.models import Count
 
+from jicai.web import clock
 from jicai.web.accounts.models import User
 from jicai.web.accounts.roles import Role
 from jicai.web.accounts.services import create_user
@@ -44,6 +47,35 @@ def ensure_demo_data(home: Path, lines: str = "tiny") -> bool:
         generate(Path(tmp), lines=lines)
         warehouse.import_folder(Path(tmp), user="demo")
     return True
+
+
+def holds_demo_data() -> bool:
+    """Whether the reference data loaded are the demo's province (中州省, code 390000:
+    GB/T 2260 gives no province the code 39, so no real data has it)."""
+    from jicai.demo.catalogue import PROVINCE_CODE
+
+    return Region.objects.filter(code=PROVINCE_CODE, parent__isnull=True).exists()
+
+
+def demo_now() -> dt.datetime:
+    """The demo's as-of moment: the end of ``DEMO_AS_OF`` in Beijing, where its data end.
+
+    The monitor counts open clocks (48 h for an order, a delivery's days) to the end of
+    the as-of day, so the pages' clocks agree with its alerts at this moment.
+    """
+    from jicai.demo.generate import DEMO_AS_OF
+
+    return clock.at_beijing(dt.datetime.combine(DEMO_AS_OF, dt.time(23, 59)))
+
+
+def set_demo_clock() -> dt.datetime:
+    """Set the app's clock (``JICAI_NOW``) to the demo's as-of moment, for this process
+    (decision 0011). Only the demo server calls this, and only on the demo's data."""
+    from django.conf import settings
+
+    moment = demo_now()
+    settings.JICAI_NOW = moment
+    return moment
 
 
 def _picks() -> list[tuple[str, Any, str]]:

@@ -17,6 +17,10 @@
 ``JICAI_LOCKOUT_FAILURES`` failed sign-ins before a username or an address is locked (5)
 ``JICAI_LOCKOUT_MINUTES`` how long a lockout lasts (30)
 ``JICAI_IDLE_MINUTES``  a session ends after this long without a request (30)
+
+``JICAI_NOW`` is a setting, not an environment variable: the moment the app's clock
+stands at (an aware datetime), set in-process by the demo server on the demo's data
+and by the tests; None — real time — everywhere else (decision 0011).
 """
 
 from __future__ import annotations
@@ -102,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "jicai.web.accounts.context.navigation",
                 "csp.context_processors.nonce",
+                "jicai.web.clock.context",
             ],
         },
     },
@@ -224,6 +229,10 @@ CONTENT_SECURITY_POLICY = {
 
 JICAI_PROFILE = os.environ.get("JICAI_PROFILE", "national")
 JICAI_CALENDAR = os.environ.get("JICAI_CALENDAR") or None
+# The app's clock: None is real time. Set only in-process — by `jicai serve --demo` and
+# `jicai demo --serve` on the demo's data, and by the tests — never from the environment
+# (jicai.web.clock, decision 0011).
+JICAI_NOW: dt.datetime | None = None
 # Database triggers that refuse UPDATE/DELETE of audit events (see audit migration 0002).
 JICAI_AUDIT_DB_GUARD = env_bool("JICAI_AUDIT_DB_GUARD", True)
 

@@ -1,4 +1,9 @@
-"""Doing a job in the worker: mark it running, report progress, record the outcome."""
+"""Doing a job in the worker: mark it running, report progress, record the outcome.
+
+A job's times are the machine's (real time, like its ``created_at``), not the app's
+clock, which the demo sets to its as-of day (decision 0011): they say when the
+work was done, and no deadline is counted from them.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from jicai.errors import JicaiError
-from jicai.web import clock
 from jicai.web.alerts.models import MonitorRun, RunStatus
 from jicai.web.audit.record import Actor
 from jicai.web.jobs.models import Job, JobKind, JobStatus
@@ -28,7 +33,7 @@ def _claim(job_id: int) -> Job | None:
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status != JobStatus.QUEUED:
             return None
-        job.status, job.started_at = JobStatus.RUNNING, clock.now()
+        job.status, job.started_at = JobStatus.RUNNING, timezone.now()
         job.save(update_fields=["status", "started_at"])
     return job
 
@@ -46,7 +51,7 @@ def progress_of(job: Job) -> object:
 def finish(job: Job, status: str, message: str = "") -> None:
     """The job done: its status and message; its slot freed for the next one."""
     Job.objects.filter(pk=job.pk).update(status=status, message=message, slot=None,
-                                         finished_at=clock.now())
+                                         finished_at=timezone.now())
 
 
 def execute(job_id: int) -> str:
@@ -104,7 +109,7 @@ def fail_interrupted() -> int:
                 fail_run(Actor(user=job.started_by, via="job"), job.run, reason)
             finish(job, JobStatus.FAILED, reason)
     # the queue's own rows of those tasks: failed too, so nothing shows them running
-    DBTaskResult.objects.running().update(status="FAILED", finished_at=clock.now())
+    DBTaskResult.objects.running().update(status="FAILED", finished_at=timezone.now())
     # a run of the page whose job row is gone cannot be running either
     for run in MonitorRun.objects.filter(status=RunStatus.RUNNING, jobs__isnull=True,
                                          source__startswith="warehouse"):
