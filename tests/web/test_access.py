@@ -102,6 +102,7 @@ POST: dict[str, tuple[Args, frozenset[str]]] = {
     "tickets:resolve": (lambda r: [r.ticket.pk], frozenset({"hospital", "company"})),
     "tickets:escalate": (lambda r: [r.ticket.pk], frozenset({"province", "city", "county_a"})),
     "tickets:verify": (lambda r: [r.ticket.pk], frozenset({"province", "city", "county_a"})),
+    "purchases:file": (lambda r: [r.purchase.pk], frozenset({"hospital"})),
     "purchases:withdraw": (lambda r: [r.purchase.pk], frozenset({"hospital"})),
     "agreements:record": (lambda r: [r.agreement.pk],
                           frozenset({"hospital", "province", "city", "county_a"})),

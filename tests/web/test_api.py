@@ -71,6 +71,7 @@ def test_list_endpoint_scoping(path: str, world: World, as_) -> None:
     ("/api/tickets/{ticket}/reply", {"reply": "x", "committed_by": "2099-01-01"}, {"company"}),
     ("/api/tickets/{ticket}/verify", {"start": "2025-01-01", "end": "2025-02-01"},
      {"province", "city", "county_a"}),
+    ("/api/purchases/{purchase}/file", None, {"hospital"}),
     ("/api/purchases/{purchase}/withdraw", {"reason": "x"}, {"hospital"}),
     ("/api/agreements/{agreement}/confirm", None, {"company"}),
     ("/api/alerts/{alert}/act", {"action": "acknowledge"}, {"province", "city", "county_a"}),

@@ -137,3 +137,37 @@ def test_a_distributor_owes_the_orders_still_unanswered(world: World, settings, 
     assert not [d for d in duties_for(world.users["company2"]) if d.kind == "orders_unanswered"]
     page = as_("health").get("/", **ZH).content.decode()
     assert "本地区执行情况" in page and 'href="/dashboards/execution/"' in page
+
+
+def test_a_hospital_owes_the_off_platform_purchases_it_has_not_filed(
+        world: World, at, as_: Callable[[str], Client]) -> None:
+    """GANZHOU 二(四), GUANGDONG 二(三): filed within 7 working days of the purchase.
+    Bought Fri 26 Sep → due Mon 13 Oct (1–8 Oct off, Sat 11 Oct a workday): on 30 Sep
+    the working days left are 9, 10, 11 and 13 October. Bought Wed 10 Sep → due Fri
+    19 Sep: 11 days overdue on 30 Sep."""
+    from jicai.web.purchases import services as purchases
+    from tests.web.test_purchases_agreements import purchase_data
+
+    at("2025-09-30 10:00")
+    hospital = actor(world, "hospital")
+    recent = purchases.register(hospital, purchase_data(supplier="某医药有限公司"), draft=True)
+    old = purchases.register(hospital, purchase_data(purchased_at=dt.date(2025, 9, 10),
+                                                     product_name="进口导管"), draft=True)
+    purchases.register(hospital, purchase_data(product_name="已备案的药"))  # filed: no duty
+    duties = [d for d in duties_for(world.users["hospital"]) if d.kind == "purchase_file"]
+    assert [(d.due, d.overdue, d.left, d.url) for d in duties] == [
+        (dt.date(2025, 9, 19), True, "overdue by 11 days", f"/purchases/{old.pk}/"),
+        (dt.date(2025, 10, 13), False, "4 working days left", f"/purchases/{recent.pk}/")]
+    assert duties[1].subject == "进口造影剂 · 某医药有限公司"
+    page = as_("hospital").get("/", **ZH).content.decode()
+    assert page.index("已逾期 11 天") < page.index("剩 4 个工作日")
+    assert '<tr class="overdue">' in page and "备案线下采购" in page and "2025-09-19" in page
+    assert "待备案的线下采购" in page  # the tile
+    body = json.loads(as_("hospital").get("/accounts/duties.json").content)
+    assert [(d["kind"], d["due"], d["overdue"]) for d in body["duties"]] == [
+        ("purchase_file", "2025-09-19", True), ("purchase_file", "2025-10-13", False)]
+    for other in ("hospital_b", "county_a", "company"):
+        assert not [d for d in duties_for(world.users[other]) if d.kind == "purchase_file"]
+    purchases.file(hospital, old)  # filed late: accepted, and no longer owed
+    assert [d.url for d in duties_for(world.users["hospital"])
+            if d.kind == "purchase_file"] == [f"/purchases/{recent.pk}/"]

@@ -15,7 +15,7 @@ from jicai.web.agreements.models import Agreement, AgreementStatus
 from jicai.web.agreements.workflow import AGREEMENT
 from jicai.web.audit.record import Actor
 from jicai.web.purchases import services as purchases
-from jicai.web.purchases.models import PurchaseStatus
+from jicai.web.purchases.models import OffPlatformPurchase, PurchaseStatus
 from jicai.web.reference.models import Company, Product
 from jicai.web.workflow import WorkflowError
 from tests.web.world import DIST, M1, World
@@ -87,6 +87,82 @@ def test_purchase_through_the_page(world: World, as_, at) -> None:
     assert response.status_code == 200
     page = response.content.decode()
     assert "2025-10-13" in page and "某医药有限公司" in page
+
+
+def test_a_purchase_recorded_now_is_filed_later(world: World, at) -> None:
+    """A draft keeps the purchase on record from the day it is made; filing it sets the
+    filing date, and only then is it published; a late filing is accepted and marked."""
+    from jicai.web.monitoring.publish import contract_tables
+
+    at("2025-09-29 10:00")
+    p = purchases.register(actor(world, "hospital"), purchase_data(), draft=True)
+    assert (p.status, p.filed_at) == (PurchaseStatus.DRAFT, None)
+    assert "filings" not in contract_tables()  # nothing filed yet
+    with pytest.raises(PermissionDenied):
+        purchases.file(actor(world, "hospital_b"), p)
+    with pytest.raises(PermissionDenied):
+        purchases.file(actor(world, "county_a"), p)
+    at("2025-10-14 09:00")  # a day past the 7 working days (due 13 October)
+    purchases.save_draft(actor(world, "hospital"), p, purchase_data(amount=Decimal("99")))
+    p.refresh_from_db()
+    assert (p.status, p.amount, p.filed_at) == (PurchaseStatus.DRAFT, Decimal("99"), None)
+    purchases.file(actor(world, "hospital"), p)
+    p.refresh_from_db()
+    assert (p.status, p.filed_at) == (PurchaseStatus.FILED, dt.date(2025, 10, 14))
+    assert contract_tables()["filings"].column("filed_at").to_pylist() == [dt.date(2025, 10, 14)]
+    with pytest.raises(WorkflowError):
+        purchases.file(actor(world, "hospital"), p)  # filed once
+    with pytest.raises(WorkflowError):
+        purchases.save_draft(actor(world, "hospital"), p, purchase_data())
+    draft = purchases.register(actor(world, "hospital"), purchase_data(), draft=True)
+    purchases.withdraw(actor(world, "hospital"), draft, "重复登记")
+    draft.refresh_from_db()
+    assert draft.status == PurchaseStatus.WITHDRAWN
+    assert list(contract_tables()["filings"].column("filing_id").to_pylist()) == [p.filing_id]
+
+
+def test_a_draft_is_filed_through_its_page(world: World, as_, at) -> None:
+    at("2025-09-30 10:00")
+    form = {"product_name": "进口造影剂", "category": "drug", "qty": "3", "amount": "99.5",
+            "purchased_at": "2025-09-26", "reason": "缺货", "supplier": "某医药有限公司"}
+    hospital = as_("hospital")
+    page = hospital.post("/purchases/new/", {**form, "draft": "1"}, follow=True,
+                         HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    p = OffPlatformPurchase.objects.get()
+    assert p.status == PurchaseStatus.DRAFT and "请在 2025-10-13 前备案" in page
+    assert 'id="file-form"' in page and "剩 4 个工作日" in page and 'title="已登记，尚未备案"' in page
+    listing = hospital.get("/purchases/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未备案" in listing and "待备案" in listing
+    county = as_("county_a").get(f"/purchases/{p.pk}/").content.decode()
+    assert 'id="file-form"' not in county  # the bureau reads it; only the hospital files
+    hospital.post(f"/purchases/{p.pk}/file/", {**form, "amount": "120", "save": "1"})
+    p.refresh_from_db()
+    assert (p.status, p.amount) == (PurchaseStatus.DRAFT, Decimal("120"))
+    refused = hospital.post(f"/purchases/{p.pk}/file/", {**form, "purchased_at": "2025-10-09"},
+                            HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200 and "采购日期不能晚于今天" in refused.content.decode()
+    p.refresh_from_db()
+    assert p.status == PurchaseStatus.DRAFT
+    done = hospital.post(f"/purchases/{p.pk}/file/", {**form, "file": "1"}, follow=True,
+                         HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    p.refresh_from_db()
+    assert (p.status, p.filed_at) == (PurchaseStatus.FILED, dt.date(2025, 9, 30))
+    assert "已备案。" in done and 'id="file-form"' not in done
+    assert as_("county_a").post(f"/purchases/{p.pk}/file/", form).status_code == 403
+
+
+def test_a_draft_through_the_api(world: World) -> None:
+    from tests.web.test_api import bearer
+
+    hospital = bearer(world, "hospital")
+    body = {"product_name": "进口药", "category": "drug", "qty": "2", "amount": "20.5",
+            "purchased_at": "2025-09-10", "draft": True}
+    made = hospital.post("/api/purchases", body, content_type="application/json").json()
+    assert (made["status"], made["filed_at"], made["deadline"], made["late"]) == (
+        "draft", None, "2025-09-19", True)  # its deadline has passed unfiled
+    filed = hospital.post(f"/api/purchases/{made['id']}/file").json()
+    assert (filed["status"], filed["filed_at"], filed["late"]) == ("filed", "2025-09-30", True)
+    assert hospital.post(f"/api/purchases/{made['id']}/file").status_code == 409
 
 
 def agreement(world: World, batch: str = "drug") -> Agreement:

@@ -10,6 +10,8 @@ notices set for it, nearest first:
   fix it promised — HENAN 二(八);
 - supply problems escalated to a bureau and still open — the promised fix date, or
   the reply deadline when there is no promise;
+- an institution's off-platform purchases recorded but not yet filed — 7 working days
+  after the purchase (GANZHOU 二(四), GUANGDONG 二(三)), one line each;
 - three-party agreements to sign or confirm — within 30 days of the cycle's start,
   JILIN 第五条 (rules.md A1: start + 30 days);
 - a distributor's orders still unanswered at the latest run — 48 hours after the
@@ -42,6 +44,9 @@ from jicai.web.alerts.models import AlertStatus, Disposition
 from jicai.web.alerts.scoping import latest_run, scoped_alerts
 from jicai.web.filings.models import FilingStatus, WindowStatus
 from jicai.web.filings.scoping import scoped_filings
+from jicai.web.purchases.models import PurchaseStatus
+from jicai.web.purchases.scoping import scoped_purchases
+from jicai.web.purchases.services import due as purchase_due
 from jicai.web.tickets.deadlines import local_date, reply_due
 from jicai.web.tickets.models import TicketStatus
 from jicai.web.tickets.scoping import scoped_tickets
@@ -53,7 +58,8 @@ MAX_TICKETS = 200  # one line each; more than that is a list to open, not a duty
 @dataclass(frozen=True)
 class Duty:
     kind: str  # filing_submit | filing_review | ticket_reply | ticket_fix | ticket_escalated
-    #            | agreement_sign | agreement_confirm | orders_unanswered | alert_assigned
+    #            | purchase_file | agreement_sign | agreement_confirm | orders_unanswered
+    #            | alert_assigned
     title: str
     subject: str  # the institution, batch or product it is about (a name, never a code)
     count: int
@@ -68,7 +74,9 @@ class Duty:
         return d
 
 
-def _left(due: dt.date | None, today: dt.date) -> tuple[bool, str]:
+def time_left(due: dt.date | None, today: dt.date) -> tuple[bool, str]:
+    """(overdue, the time left in words): working days for a deadline ahead, calendar
+    days past it."""
     if due is None:
         return False, _("no deadline")
     if due < today:
@@ -88,7 +96,7 @@ def duties_for(user: User) -> list[Duty]:
 
     def add(kind: str, title: str, subject: str, count: int, due: dt.date | None,
             url: str) -> None:
-        late, left = _left(due, today)
+        late, left = time_left(due, today)
         out.append(Duty(kind, title, subject, count, due, url, late, left))
 
     if can(user, Capability.FILE_DEMAND) and user.institution_id:
@@ -128,6 +136,17 @@ def duties_for(user: User) -> list[Duty]:
             add("ticket_escalated", _("Follow up the supply problem escalated to you"),
                 f"{t.institution} · {t.product}", 1, due,
                 reverse("tickets:detail", args=[t.pk]))
+    if can(user, Capability.REGISTER_PURCHASE) and user.institution_id:
+        for p in scoped_purchases(user).filter(
+                institution_id=user.institution_id, status=PurchaseStatus.DRAFT).order_by(
+                "purchased_at", "id")[:MAX_TICKETS]:
+            try:
+                deadline: dt.date | None = purchase_due(p.purchased_at)
+            except CalendarError:  # a year the calendar does not know: its page says so
+                deadline = None
+            add("purchase_file", _("File the off-platform purchase"),
+                " · ".join(x for x in (p.product_name, p.supplier) if x), 1, deadline,
+                reverse("purchases:detail", args=[p.pk]))
     for capability, status, kind, title in (
             (Capability.RECORD_AGREEMENT, AgreementStatus.PENDING, "agreement_sign",
              _("Sign the three-party agreements")),

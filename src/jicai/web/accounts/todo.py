@@ -16,6 +16,8 @@ from jicai.web.alerts.models import AlertStatus
 from jicai.web.alerts.scoping import latest_run, scoped_alerts
 from jicai.web.filings.models import FilingStatus
 from jicai.web.filings.scoping import scoped_filings
+from jicai.web.purchases.models import PurchaseStatus
+from jicai.web.purchases.scoping import scoped_purchases
 from jicai.web.tickets.deadlines import overdue
 from jicai.web.tickets.models import TicketStatus
 from jicai.web.tickets.scoping import scoped_tickets
@@ -52,6 +54,10 @@ def todo_for(user: User) -> list[dict[str, Any]]:
     if can(user, Capability.REPORT_TICKET):
         items.append(_item(_("My open supply problems"), scoped_tickets(user).exclude(
             status=TicketStatus.RESOLVED).count(), reverse("tickets:list")))
+    if can(user, Capability.REGISTER_PURCHASE):
+        items.append(_item(_("Off-platform purchases to file"), scoped_purchases(user).filter(
+            institution_id=user.institution_id, status=PurchaseStatus.DRAFT).count(),
+            reverse("purchases:list"), urgent=True))
     if can(user, Capability.CONFIRM_AGREEMENT):
         items.append(_item(_("Agreements to confirm"), scoped_agreements(user).filter(
             status=AgreementStatus.RECORDED).count(), reverse("agreements:list") +

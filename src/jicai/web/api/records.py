@@ -8,6 +8,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jicai.errors import CalendarError
+from jicai.web import clock
 from jicai.web.accounts.permissions import current, get_scoped, require_scope
 from jicai.web.accounts.roles import ScopeKind
 from jicai.web.agreements import services as agreements
@@ -34,7 +35,9 @@ def purchase_out(p: OffPlatformPurchase) -> dict[str, Any]:
             "product_code": p.product_id, "product_name": p.product_name,
             "category": p.category, "qty": p.qty, "amount": p.amount,
             "purchased_at": p.purchased_at, "filed_at": p.filed_at, "deadline": due,
-            "late": None if due is None else p.filed_at > due, "status": p.status}
+            # a draft is late once its deadline has passed unfiled
+            "late": None if due is None else (p.filed_at or clock.today()) > due,
+            "status": p.status}
 
 
 def agreement_out(a: Agreement) -> dict[str, Any]:
@@ -58,12 +61,22 @@ def register(request: HttpRequest, body: PurchaseIn) -> Status[dict[str, Any]]:
     data = body.dict()
     code = data.pop("product_code")
     data["product"] = get_scoped(scoped_products(user), pk=code) if code else None
-    return Status(201, purchase_out(purchases.register(Actor.of(request, via="api"), data)))
+    draft = data.pop("draft")
+    return Status(201, purchase_out(purchases.register(Actor.of(request, via="api"), data,
+                                                       draft=draft)))
 
 
 @router.get("/purchases/{pk}", response=PurchaseOut)
 def purchase(request: HttpRequest, pk: PathId) -> dict[str, Any]:
     return purchase_out(get_scoped(scoped_purchases(current(request)), pk=pk))
+
+
+@router.post("/purchases/{pk}/file", response=PurchaseOut)
+def file_purchase(request: HttpRequest, pk: PathId) -> dict[str, Any]:
+    """File a purchase recorded as a draft, as it stands (备案), today."""
+    p = get_scoped(scoped_purchases(current(request)), pk=pk)
+    purchases.file(Actor.of(request, via="api"), p)
+    return purchase_out(p)
 
 
 @router.post("/purchases/{pk}/withdraw", response=PurchaseOut)

@@ -138,7 +138,7 @@ class PurchaseOut(Schema):
     qty: Decimal
     amount: Decimal
     purchased_at: dt.date
-    filed_at: dt.date
+    filed_at: dt.date | None  # None: recorded, not yet filed (status draft)
     deadline: dt.date | None
     late: bool | None
     status: str
@@ -154,6 +154,7 @@ class PurchaseIn(Schema):
     is_negotiated: bool = False
     is_hk_macau: bool = False
     reason: Long = ""
+    draft: bool = False  # record it now, file it later (POST /purchases/{pk}/file)
 
 
 class AgreementOut(Schema):

@@ -50,6 +50,7 @@ ACTIONS: dict[str, Promise] = {
     "filing.submit": _("Filing submitted"),
     "monitoring.publish": _("Records published to the warehouse"),
     "monitoring.run": _("Monitor run"),
+    "purchase.draft": _("Off-platform purchase recorded, not yet filed"),
     "purchase.register": _("Off-platform purchase filed"),
     "purchase.withdraw": _("Off-platform purchase withdrawn"),
     "reference.sync": _("Reference data updated"),

@@ -10,6 +10,9 @@ from jicai.web.reference.models import Category, Institution, Product
 
 
 class PurchaseStatus(models.TextChoices):
+    # Recorded when it was bought, not yet filed: the 7-working-day clock runs (a duty
+    # on the institution's home page). Only filed records are published.
+    DRAFT = "draft", _("Not yet filed")
     FILED = "filed", _("Filed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -26,7 +29,7 @@ class OffPlatformPurchase(models.Model):
     qty = models.DecimalField(_("quantity"), max_digits=14, decimal_places=2)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=18, decimal_places=4)
     purchased_at = models.DateField(_("purchase date"))
-    filed_at = models.DateField(_("filing date"))
+    filed_at = models.DateField(_("filing date"), null=True, blank=True)  # None: a draft
     is_negotiated = models.BooleanField(_("national negotiated drug"), default=False)
     is_hk_macau = models.BooleanField(_("Hong Kong/Macau drug or device"), default=False)
     reason = models.TextField(_("reason"), blank=True)

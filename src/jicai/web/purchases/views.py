@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jicai.errors import CalendarError
+from jicai.web import clock
+from jicai.web.accounts.duties import time_left
 from jicai.web.accounts.permissions import current, get_scoped, require, require_scope
 from jicai.web.accounts.roles import Capability, ScopeKind, can
 from jicai.web.actions import run_action
@@ -20,17 +22,22 @@ from jicai.web.audit.record import Actor, history
 from jicai.web.paging import named, paged
 from jicai.web.purchases import services
 from jicai.web.purchases.forms import PurchaseForm
-from jicai.web.purchases.models import OffPlatformPurchase
+from jicai.web.purchases.models import OffPlatformPurchase, PurchaseStatus
 from jicai.web.purchases.scoping import scoped_purchases
 from jicai.web.workflow import WorkflowError
 
 
 def _clock(p: OffPlatformPurchase) -> dict[str, Any]:
+    """The filing deadline; for a filed record whether it was late, for a draft whether
+    it is overdue today and the working days left (as on the home page)."""
     try:
         due = services.due(p.purchased_at)
     except CalendarError as exc:
-        return {"calendar_error": exc.zh, "due": None, "late": None}
-    return {"due": due, "late": p.filed_at > due, "calendar_error": ""}
+        return {"calendar_error": exc.zh, "due": None, "late": None, "left": ""}
+    if p.filed_at is None:
+        overdue, left = time_left(due, clock.today())
+        return {"due": due, "late": overdue, "left": left, "calendar_error": ""}
+    return {"due": due, "late": p.filed_at > due, "left": "", "calendar_error": ""}
 
 
 @login_required
@@ -52,29 +59,72 @@ def new(request: HttpRequest) -> HttpResponse:
     require(user, Capability.REGISTER_PURCHASE)
     form = PurchaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        draft = "draft" in request.POST
         try:
-            purchase = services.register(Actor.of(request), form.cleaned_data)
+            purchase = services.register(Actor.of(request), form.cleaned_data, draft=draft)
         except WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
-            clock_ = _clock(purchase)
-            if clock_.get("late"):
-                messages.warning(request, _("Filed after the 7-working-day deadline (%(due)s).")
-                                 % {"due": clock_["due"]})
-            else:
-                messages.success(request, _("Filed."))
+            _say(request, purchase)
             return redirect("purchases:detail", pk=purchase.pk)
     return render(request, "purchases/new.html", {"form": form})
+
+
+def _say(request: HttpRequest, purchase: OffPlatformPurchase) -> None:
+    clock_ = _clock(purchase)
+    due = clock_["due"].isoformat() if clock_["due"] else clock_["calendar_error"]
+    if purchase.status == PurchaseStatus.DRAFT:
+        messages.success(request, _("Recorded, not yet filed: file it by %(due)s.")
+                         % {"due": due})
+    elif clock_.get("late"):
+        messages.warning(request, _("Filed after the 7-working-day deadline (%(due)s).")
+                         % {"due": due})
+    else:
+        messages.success(request, _("Filed."))
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current(request)
     purchase = get_scoped(scoped_purchases(user), pk=pk)
+    return _detail(request, purchase, None)
+
+
+def _detail(request: HttpRequest, purchase: OffPlatformPurchase,
+            form: PurchaseForm | None) -> HttpResponse:
+    user = current(request)
+    own = can(user, Capability.REGISTER_PURCHASE) \
+        and user.institution_id == purchase.institution_id
+    if form is None and own and purchase.status == PurchaseStatus.DRAFT:
+        form = PurchaseForm(initial={f: getattr(purchase, f) for f in services.FIELDS})
     return render(request, "purchases/detail.html", {
         "p": purchase, "clock": _clock(purchase), "history": history(purchase),
-        "can_withdraw": purchase.status == "filed"
-        and user.institution_id == purchase.institution_id})
+        "form": form if own else None,
+        "can_withdraw": own and purchase.status != PurchaseStatus.WITHDRAWN})
+
+
+@login_required
+@require_POST
+def file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft's form: save it again (``save``) or file it (备案) with what it says."""
+    user = current(request)
+    purchase = get_scoped(scoped_purchases(user), pk=pk)
+    require(user, Capability.REGISTER_PURCHASE)
+    form = PurchaseForm(request.POST)
+    if form.is_valid():
+        actor = Actor.of(request)
+        try:
+            if "save" in request.POST:
+                services.save_draft(actor, purchase, form.cleaned_data)
+            else:
+                services.file(actor, purchase, form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            _say(request, purchase)
+            return redirect("purchases:detail", pk=purchase.pk)
+        purchase.refresh_from_db()  # a refused change leaves the record as it was
+    return _detail(request, purchase, form)
 
 
 @login_required
