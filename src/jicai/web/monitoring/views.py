@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from jicai.web import clock
 from jicai.web.accounts.permissions import current, get_scoped, require
 from jicai.web.accounts.roles import Capability
 from jicai.web.actions import run_action
+from jicai.web.alerts.models import MonitorRun
 from jicai.web.alerts.scoping import scoped_runs
 from jicai.web.audit.record import Actor
 from jicai.web.jobs.queue import JobBusy, active_monitor_job
@@ -33,11 +35,18 @@ from jicai.web.widgets import DateInput
 PROFILES = ("national", "henan", "ganzhou", "jilin", "guangdong")
 
 
+def _profiles() -> list[tuple[str, str]]:
+    """The built-in profiles by name in the page's language (全国（通用）, 河南省 …)."""
+    from jicai.web.dashboards.templatetags.profile_tags import profile_name
+
+    return [(p, profile_name(p)) for p in PROFILES]
+
+
 class RunForm(forms.Form):
     as_of = forms.DateField(label=gettext_lazy("As of"),
                             widget=DateInput())
-    profile = forms.ChoiceField(label=gettext_lazy("Profile"),
-                                choices=[(p, p) for p in PROFILES])
+    # a callable: the names are taken when the form is shown, in that request's language
+    profile = forms.ChoiceField(label=gettext_lazy("Profile"), choices=_profiles)
 
 
 class ImportForm(RunForm):
@@ -61,10 +70,28 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current(request)
     require(user, Capability.RUN_MONITOR)
     run = get_scoped(scoped_runs(user), pk=pk)
-    counts = run.alerts.values("rule_id", "severity").annotate(n=Count("id")).order_by("rule_id")
+    # Alerts as the engine counts them (a case holds many lines), beside the inbox's items:
+    # the per-rule sums then agree with the rules' table and the run's total.
+    counts = run.alerts.values("rule_id", "severity").annotate(
+        n=Sum("lines"), items=Count("id")).order_by("rule_id", "severity")
     job = run.jobs.first()  # type: ignore[attr-defined]
     return render(request, "monitoring/run.html", {"run": run, "counts": counts, "job": job,
-                                                   "refresh": REFRESH})
+                                                   "refresh": REFRESH,
+                                                   "snapshot": run_snapshot(run)})
+
+
+def run_snapshot(run: MonitorRun) -> str | None:
+    """The warehouse snapshot the run read: its ``run.json`` says (the monitor pins it),
+    else the snapshot a web run was started on; None for an uploaded ``alerts.csv``."""
+    if run.output_dir:
+        try:
+            meta = json.loads((Path(run.output_dir) / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+        if meta.get("warehouse_snapshot"):
+            return str(meta["warehouse_snapshot"])
+    kind, _, rest = run.source.partition(" ")
+    return rest if kind == "warehouse" and rest and rest != "—" else None
 
 
 @login_required

@@ -61,6 +61,37 @@ def rule_status(value: str) -> str:
     return str(_RULE_STATUS.get(value, value))
 
 
+_MISSING = "missing tables: "
+
+
+def _table_name(name: str) -> str:
+    from jicai.contract.schemas import STORED_TABLES
+
+    table = STORED_TABLES.get(name)
+    return table.zh if table is not None and (get_language() or "zh").startswith("zh") \
+        else name
+
+
+@register.filter
+def table_rows(rows: dict[str, int] | None) -> str:
+    """``{"tickets": 3}`` as a reader says it: ``供应问题反馈 3`` (the contract's name)."""
+    sep = "，" if (get_language() or "zh").startswith("zh") else ", "
+    return sep.join(f"{_table_name(k)} {v}" for k, v in (rows or {}).items())
+
+
+@register.filter
+def rule_note(note: str | None, status: str | None = None) -> str:
+    """The engine's note on a rule in a run, in the page's language: the tables an 'off'
+    rule lacked by their contract names (采购订单明细, not ``orders``); else as written."""
+    text = str(note or "")
+    if status != "off" or _MISSING not in text:
+        return text
+    names = [t.strip() for t in text.split(_MISSING, 1)[1].split(",") if t.strip()]
+    if (get_language() or "zh").startswith("zh"):
+        return "缺少数据表：" + "、".join(_table_name(t) for t in names)
+    return _MISSING + ", ".join(names)
+
+
 @lru_cache(maxsize=8)
 def _clauses(profile: str) -> dict[str, str]:
     from jicai.engine.registry import RULES, load_all
