@@ -108,6 +108,40 @@ def order_lines(ctx: Context) -> ir.Table:
     return ctx.memo("order_lines", build)
 
 
+def settled_lines(ctx: Context) -> ir.Table:
+    """Received lines due by ``as_of`` (not cancelled, ordered by then) with their payments
+    as known at ``as_of``: ``by_due`` paid by the due day, ``by_now`` paid by ``as_of``,
+    ``last_paid`` the last payment made by ``as_of`` (M1, payment timeliness).
+
+    Read from the warehouse's ``settlements`` facts (``jicai.engine.facts``). A line
+    paid again after ``as_of`` (a run on an earlier day than the data) has its payments
+    up to ``as_of`` summed one by one — the only lines whose facts depend on the day.
+    """
+    def build() -> ir.Table:
+        s = ctx.t("settlements")
+        s = s.filter((s.due <= ctx.as_of_lit) & (s.ordered_at < ctx.as_of_end))
+        later = s.last_paid_at > ctx.as_of_lit
+        cols = ("order_line_id", "institution_code", "product_code", "distributor_code",
+                "amount", "recv_day", "due")
+        n_later = ctx.con.to_pyarrow(s.aggregate(n=later.cast("int64").sum())).to_pylist()
+        if not n_later or not n_later[0]["n"]:
+            return s.select(*cols, by_due=s.paid_by_due, by_now=s.paid_total,
+                            last_paid=s.last_paid_at)
+        lt = s.filter(later).select(f_line="order_line_id")
+        p = ctx.t("payments")
+        p = p.filter(p.paid_at <= ctx.as_of_lit)
+        fj = lt.join(p, lt.f_line == p.order_line_id)
+        fix = fj.group_by(f_key=fj.f_line).aggregate(f_now=fj.amount.sum(),
+                                                     f_last=fj.paid_at.max())
+        k = s.left_join(fix, s.order_line_id == fix.f_key).drop("f_key")
+        zero = ibis.literal(0, type="decimal(18, 4)")
+        k_later = k.last_paid_at > ctx.as_of_lit
+        return k.select(*cols, by_due=k.paid_by_due,
+                        by_now=ibis.ifelse(k_later, k.f_now.fill_null(zero), k.paid_total),
+                        last_paid=ibis.ifelse(k_later, k.f_last, k.last_paid_at))
+    return ctx.memo("settled_lines", build)
+
+
 def cycles(ctx: Context) -> ir.Table:
     """Batch cycles that have started by ``as_of``, with the window end min(as_of, end)."""
     b = ctx.t("batches")

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from jicai import duck
 from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS
 from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
-from jicai.engine import measures
+from jicai.engine import facts, measures
 from jicai.engine.context import Context
 from jicai.engine.demand import with_platform_filings
 from jicai.engine.figures import assessment, prepayment
@@ -34,7 +34,7 @@ from jicai.errors import EngineError
 from jicai.policy.calendar import WorkCalendar
 from jicai.policy.notices import clause_zh
 from jicai.policy.profiles import Profile
-from jicai.warehouse.store import Warehouse
+from jicai.warehouse.store import Warehouse, ibis_type
 
 Progress = Callable[[str, int, int], None]
 
@@ -87,35 +87,39 @@ def connect(engine: str = "duckdb", spark_master: str | None = None,
 
 
 def open_tables(con: Any, warehouse: Warehouse, url: str | None = None) -> dict[str, ir.Table]:
-    """The live tables; with ``url`` (hdfs://…, s3a://…, file://…) Spark reads the same
-    snapshot files from a copy of the home there (the manifest is read locally)."""
-    tables: dict[str, ir.Table] = {}
-    for name in warehouse.tables():
-        files = [str(f) for f in warehouse.files(name)]
+    """The live tables and the derived facts (``jicai.engine.facts``); with ``url``
+    (hdfs://…, s3a://…, file://…) Spark reads the same snapshot files from a copy of the
+    home there (the manifest is read locally)."""
+
+    def read(name: str, paths: list[Path]) -> ir.Table:
+        files = [str(f) for f in paths]
         if url is not None:
             files = [url.rstrip("/") + "/" + f.relative_to(warehouse.home).as_posix()
-                     for f in warehouse.files(name)]
+                     for f in paths]
         if con.name == "duckdb":
-            t = con.read_parquet(files, table_name=f"w_{name}", hive_partitioning=False)
-        else:
-            # Ibis' PySpark read_parquet takes one path; the session takes many.
-            con._session.read.parquet(*files).createOrReplaceTempView(f"w_{name}")
-            t = con.table(f"w_{name}")
+            return con.read_parquet(files, table_name=f"w_{name}", hive_partitioning=False)
+        # Ibis' PySpark read_parquet takes one path; the session takes many.
+        con._session.read.parquet(*files).createOrReplaceTempView(f"w_{name}")
+        return con.table(f"w_{name}")
+
+    tables: dict[str, ir.Table] = {}
+    for name in warehouse.tables():
+        t = read(name, warehouse.files(name))
         # Parquet written by different imports may differ in physical width; the
         # contract's types are the truth.
         schema = TABLES[name]
-        t = t.select(*[t[c.name].cast(_ibis_type(c.arrow_type)).name(c.name)
+        t = t.select(*[t[c.name].cast(ibis_type(c.arrow_type)).name(c.name)
                        for c in schema.columns])
         tables[name] = t
+    for name, inputs in facts.INPUTS.items():
+        if not all(t in tables for t in inputs):
+            continue
+        stored = warehouse.derived_files(name)
+        # A home written before the facts were kept: the same derivation, inline.
+        tables[name] = facts.cast_to_schema(read(name, stored), name) if stored \
+            else facts.derive(name, tables)
     with_platform_filings(tables)
     return tables
-
-
-def _ibis_type(t: pa.DataType) -> str:
-    if pa.types.is_decimal(t):
-        return f"decimal({t.precision}, {t.scale})"
-    return {pa.string(): "string", pa.int64(): "int64", pa.float64(): "float64",
-            pa.date32(): "date", pa.timestamp("us"): "timestamp", pa.bool_(): "boolean"}[t]
 
 
 def _calendar_years(con: Any, tables: Mapping[str, ir.Table], as_of: date) -> list[int]:

@@ -9,6 +9,7 @@ Layout of a home folder::
         <table>.parquet         a reference table
         orders/2025-01.parquet  transaction tables, one file per month
         extras/<table>/<sha>.parquet   columns the contract does not know, kept aside
+        derived/settlements.parquet    line facts derived from the tables (decision 0012)
       staging/                  work in progress; anything here is garbage after a crash
       pins/<id>.lock            readers of snapshot <id> hold a shared lock on it
       .lock                     one import at a time
@@ -341,6 +342,7 @@ class Warehouse:
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
                     for f in old_tables[name].get("extra_files", []):
                         _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
+            derived = self._derive(con, tables_info, set(checked), new_dir, progress)
             con.close()
             shutil.rmtree(scratch, ignore_errors=True)
             new_manifest = {
@@ -348,6 +350,7 @@ class Warehouse:
                 "snapshot": new_id,
                 "parent": self.current_id,
                 "tables": tables_info,
+                "derived": derived,
                 "imports": [*manifest.get("imports", []), {
                     "snapshot": new_id, "at": now, "user": user,
                     "files": [c.source.label for c in checked.values()],
@@ -432,6 +435,57 @@ class Warehouse:
             os.rename(c.extras_file, new_dir / rel)
             info["extra_files"].append(rel)
         return info
+
+    def _derive(self, con: duckdb.DuckDBPyConnection, tables_info: dict[str, Any],
+                changed: set[str], new_dir: Path, progress: Progress) -> dict[str, Any]:
+        """The derived facts of the new snapshot (``jicai.engine.facts``): derived again
+        when the import changed one of their inputs (or the stored one is of another
+        version), else the previous snapshot's file, hard-linked."""
+        import ibis
+
+        from jicai.engine import facts
+
+        old = self.manifest().get("derived", {})
+        out: dict[str, Any] = {}
+        for name, inputs in facts.INPUTS.items():
+            if not all(t in tables_info for t in inputs):
+                continue
+            prev = old.get(name)
+            if prev is not None and prev.get("version") == facts.VERSION \
+                    and not changed & set(inputs):
+                for f in prev["files"]:
+                    _link(self.snapshot_dir / f, new_dir / f)  # type: ignore[operator]
+                out[name] = prev
+                continue
+            progress(f"推导 {name} / deriving {name}")
+            icon = ibis.duckdb.from_connection(con)
+            tables = {}
+            for t in inputs:
+                files = [str(new_dir / f) for f in tables_info[t]["files"]]
+                r = icon.read_parquet(files, table_name=f"derive_{t}",
+                                      hive_partitioning=False)
+                tables[t] = r.select(*[r[c.name].cast(ibis_type(c.arrow_type)).name(c.name)
+                                       for c in TABLES[t].columns])
+            rel = f"derived/{name}.parquet"
+            (new_dir / "derived").mkdir(exist_ok=True)
+            sql = ibis.to_sql(facts.derive(name, tables), dialect="duckdb")
+            con.execute(f"COPY ({sql}) TO {lit(str(new_dir / rel))} ({PARQUET})")
+            rows = count(con, f"SELECT count(*) FROM read_parquet({lit(str(new_dir / rel))})")
+            out[name] = {"files": [rel], "rows": rows, "version": facts.VERSION,
+                         "inputs": list(inputs)}
+        return out
+
+    def derived_files(self, name: str) -> list[Path]:
+        """The files of derived table ``name`` in the live snapshot (empty when the
+        snapshot has none, or one of another version)."""
+        from jicai.engine import facts
+
+        m = self.manifest()
+        info = m.get("derived", {}).get(name)
+        d = self.home / "snapshots" / m["snapshot"] if "snapshot" in m else self.snapshot_dir
+        if d is None or info is None or info.get("version") != facts.VERSION:
+            return []
+        return [d / f for f in info["files"]]
 
     def _write_partitioned(self, con: duckdb.DuckDBPyConnection, c: Checked,
                            new_dir: Path) -> list[str]:
@@ -571,6 +625,14 @@ def _write_failed(home: Path, detail: str) -> WarehouseError:
         f"无法写入仓库 {home}，导入未完成，仓库保持导入前的状态：{first}",
         f"Cannot write to the warehouse {home}: the import did not complete and the "
         f"warehouse is as it was before: {first}")
+
+
+def ibis_type(t: pa.DataType) -> str:
+    """The Ibis type name of a contract column's Arrow type."""
+    if pa.types.is_decimal(t):
+        return f"decimal({t.precision}, {t.scale})"
+    return {pa.string(): "string", pa.int64(): "int64", pa.float64(): "float64",
+            pa.date32(): "date", pa.timestamp("us"): "timestamp", pa.bool_(): "boolean"}[t]
 
 
 def _same_key(table: Table) -> str:

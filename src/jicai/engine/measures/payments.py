@@ -12,7 +12,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from jicai.engine.context import Context, end_of_next_month, happened
+from jicai.engine.context import Context, settled_lines
 from jicai.engine.measures.keep import keep
 from jicai.engine.measures.periods import month_no, period_table
 
@@ -23,31 +23,8 @@ SUMS = ("payment_on_time_rate_num", "payment_on_time_rate_den", "overdue_amount"
 def due_lines(ctx: Context) -> ir.Table:
     """(institution, distributor, due month) sums of the received lines due in the year."""
     def build() -> ir.Table:
-        o = ctx.t("orders")
-        o = o.filter((o.status != "cancelled") & (o.ordered_at < ctx.as_of_end))
-        o = o.mutate(received_at=happened(ctx, o.received_at))
-        o = o.filter(o.received_at.notnull())
-        o = o.mutate(recv_day=o.received_at.date())
-        o = o.mutate(due=end_of_next_month(o.recv_day))
-        o = o.filter((o.due <= ctx.as_of_lit) & (o.due >= ctx.year_start))
-        o = o.select("order_line_id", "institution_code", "distributor_code", "amount",
-                     "recv_day", "due")
-        p = ctx.t("payments")
-        p = p.filter(p.paid_at <= ctx.as_of_lit)
-        p = p.select(p_line=p.order_line_id, paid=p.amount, paid_at=p.paid_at)
-        j = o.left_join(p, o.order_line_id == p.p_line)
-        # grouped by the line id alone (the other columns are the line's: taken as they are)
-        per_line = j.group_by("order_line_id").aggregate(
-            institution_code=j.institution_code.arbitrary(),
-            distributor_code=j.distributor_code.arbitrary(),
-            amount=j.amount.arbitrary(), recv_day=j.recv_day.arbitrary(),
-            due=j.due.arbitrary(),
-            by_due=j.paid.sum(where=j.paid_at <= j.due),
-            by_now=j.paid.sum(),
-            last_paid=j.paid_at.max())
-        zero = ibis.literal(0, type="decimal(18, 4)")
-        t = per_line.mutate(by_due=per_line.by_due.fill_null(zero),
-                            by_now=per_line.by_now.fill_null(zero))
+        t = settled_lines(ctx)
+        t = t.filter(t.due >= ctx.year_start)
         on_time = t.by_due >= t.amount
         full = t.by_now >= t.amount
         t = t.mutate(
