@@ -68,6 +68,11 @@ WORDS = [
 _WORD = re.compile(r"(?<![\w.@/-])(" + "|".join(map(re.escape, WORDS)) + r")(?![\w.@/-])")
 
 
+def untranslated(text: str) -> set[str]:
+    """The rule ids and the English enum words (``WORDS``) in ``text``, a page as read."""
+    return {rid for rid in rule_titles() if rid in text} | set(_WORD.findall(text))
+
+
 def _visible(page: str) -> str:
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
     page = re.sub(r"<[^>]+>", " ", page)
