@@ -138,6 +138,8 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
         assert "待办事项" in page and f"{name} ·" in page, name
         # the demo's data end at its as-of day, and the clock stands there (decision 0011)
         assert "演示数据：系统时间为 2025-11-30" in page, name
+    # the hospital has an off-platform purchase to file, 6 working days left
+    assert "备案线下采购" in homes["hospital"] and "剩 6 个工作日" in homes["hospital"]
 
 
 def _env() -> dict[str, str]:

@@ -39,3 +39,29 @@ def test_every_role_signs_in_as_the_demos_cast(demo_home: Path) -> None:
     second = User.objects.get(username="hospital2").institution
     assert second is not None and not second.region.path.startswith(city.path)  # another city
     assert User.objects.get(username="distributor").company.role == "distributor"
+
+
+def test_the_demo_hospital_has_an_off_platform_purchase_to_file(
+        demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the demo's clock (2025-11-30, a Sunday) the purchase bought on Thursday 27
+    November is due 7 working days later, Monday 8 December: 1–5 and 8 December left."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from jicai.web.accounts.duties import duties_for
+    from jicai.web.demo_seed import seed_demo_purchase, set_demo_clock
+
+    seed_demo_users()
+    monkeypatch.setattr(settings, "JICAI_NOW", None)
+    assert seed_demo_purchase() is None  # real time: the demo's records need its clock
+    set_demo_clock()
+    purchase = seed_demo_purchase()
+    assert purchase is not None and purchase.status == "draft"
+    assert purchase.supplier == personas.DISTRIBUTOR.name
+    (duty,) = [d for d in duties_for(User.objects.get(username="hospital"))
+               if d.kind == "purchase_file"]
+    assert (duty.due, duty.overdue, duty.left) == (dt.date(2025, 12, 8), False,
+                                                   "6 working days left")
+    assert seed_demo_purchase() is None  # a second start adds nothing
+

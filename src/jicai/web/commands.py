@@ -82,6 +82,7 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
         ensure_demo_data,
         holds_demo_data,
         print_users,
+        seed_demo_purchase,
         seed_demo_users,
         set_demo_clock,
     )
@@ -111,6 +112,9 @@ def _start(home: Path | None, host: str, port: int, profile: str | None, *, demo
         click.echo(f"预警 / alerts of {run_dir}: {imported.alert_count}", err=True)
     if demo:
         print_users(seed_demo_users())
+        if seed_demo_purchase() is not None:
+            click.echo("演示记录 / demo record: hospital 有一笔待备案的线下采购 "
+                       "(an off-platform purchase to file)", err=True)
     sweep_overdue()
     click.echo(f"jicai web: http://{host}:{port}/  (profile {settings.JICAI_PROFILE}, "
                f"home {settings.HOME}); Ctrl-C stops it.", err=True)

@@ -21,6 +21,7 @@ from jicai.web.accounts.models import User
 from jicai.web.accounts.roles import Role
 from jicai.web.accounts.services import create_user
 from jicai.web.audit.record import Actor
+from jicai.web.purchases.models import OffPlatformPurchase
 from jicai.web.reference.models import Company, Institution, Region
 
 DEMO_PASSWORD = "jicai-demo"
@@ -152,3 +153,23 @@ def print_users(users: list[DemoUser], password: str = DEMO_PASSWORD) -> None:
     click.echo(f"演示账号 / demo sign-ins (password 密码: {password}):", err=True)
     for u in users:
         click.echo(f"  {u.username:<12} {u.role} · {u.scope_name} ({u.scope})", err=True)
+
+
+def seed_demo_purchase() -> OffPlatformPurchase | None:
+    """An off-platform purchase the demo hospital has recorded but not yet filed, bought
+    three days before the demo's as-of day: its home page then shows that duty with its
+    7-working-day clock. Only on the demo's clock, and only while the hospital has no
+    purchase on record (a second start adds nothing). Returns the purchase, or None."""
+    from jicai.demo import personas
+    from jicai.web.purchases import services
+
+    user = User.objects.filter(username="hospital", institution__isnull=False).first()
+    if clock.pinned_now() is None or user is None or user.institution is None \
+            or OffPlatformPurchase.objects.filter(institution=user.institution).exists():
+        return None
+    return services.register(Actor(user, via="demo"), {
+        "product": None, "product_name": "注射用两性霉素B脂质体（未挂网）", "category": "drug",
+        "supplier": personas.DISTRIBUTOR.name, "qty": 20, "amount": 16800,
+        "purchased_at": clock.today() - dt.timedelta(days=3),
+        "reason": "临床急需，平台暂未挂网，先采购使用"}, draft=True)
+
