@@ -258,32 +258,39 @@ def figures_table(ctx: Context) -> pa.Table:
     whole = parts[0]
     for p in parts[1:]:
         whole = whole.union(p)
-    sums = ctx.con.to_pyarrow(whole)
+    sums = ctx.con.to_pyarrow(in_period_order(
+        ctx, whole, ["scope", "code", "region_code", "role"]))
     got = [ratios(sums)]
-    return with_periods(ctx, got, sort=["period", "scope", "code", "region_code", "role"],
-                        schema=pa.schema([(n, t) for n, _z, t in physical_columns()]))
+    return with_periods(ctx, got, schema=pa.schema([(n, t) for n, _z, t in physical_columns()]))
 
 
-def with_periods(ctx: Context, tables: list[pa.Table], sort: list[str],
-                 schema: pa.Schema) -> pa.Table:
-    """Add the period columns, cast to ``schema`` and sort (nulls first) by the period's
-    order, then ``sort`` (the row key: unique, so the order is total)."""
-    per = period_arrow(ctx.as_of)
+def in_period_order(ctx: Context, t: ir.Table, keys: list[str]) -> ir.Table:
+    """``t`` sorted by the period's place in the run's periods (months, quarters, the
+    year), then by ``keys`` (the row key: unique, so the order is total), NULLs first —
+    in the engine, which sorts on every core, not in Arrow (5 s of the figures at 10 M
+    lines). The period's place comes along as ``__order`` for :func:`with_periods`."""
+    per = period_arrow(ctx.as_of).select(["period"])
     per = per.append_column("__order", pa.array(range(per.num_rows), pa.int64()))
+    o = ibis.memtable(per).rename(__period="period")
+    j = t.join(o, t.period == o.__period).drop("__period")
+    return j.order_by([ibis.asc(j.__order), *(ibis.asc(j[k], nulls_first=True)
+                                               for k in keys)])
+
+
+def with_periods(ctx: Context, tables: list[pa.Table], schema: pa.Schema) -> pa.Table:
+    """Add the period columns and cast to ``schema``; ``tables`` come from
+    :func:`in_period_order`, each in order, and are concatenated as they are."""
+    per = period_arrow(ctx.as_of)
     out = []
     for t in tables:
         if t.num_rows == 0:
             continue
-        t = t.drop_columns([c for c in ("period_kind", "period_start", "period_end")
+        t = t.drop_columns([c for c in ("period_kind", "period_start", "period_end", "__order")
                             if c in t.column_names])
         idx = pc.index_in(t.column("period"), value_set=per.column("period"))
-        for c in ("period_kind", "period_start", "period_end", "__order"):
+        for c in ("period_kind", "period_start", "period_end"):
             t = t.append_column(c, pc.take(per.column(c), idx))
-        out.append(t.select([*schema.names, "__order"]).cast(
-            pa.schema([*schema, pa.field("__order", pa.int64())])))
+        out.append(t.select(schema.names).cast(schema))
     if not out:
         return schema.empty_table()
-    t = pa.concat_tables(out)
-    keys = ["__order", *(k for k in sort if k != "period")]
-    t = t.sort_by([(k, "ascending", "at_start") for k in keys])
-    return t.drop_columns(["__order"]).combine_chunks()
+    return pa.concat_tables(out).combine_chunks()

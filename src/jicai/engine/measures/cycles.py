@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from jicai.engine.context import Context
 from jicai.engine.measures import scopes
-from jicai.engine.measures.build import with_periods
+from jicai.engine.measures.build import in_period_order, with_periods
 from jicai.engine.measures.progress import key_periods
 from jicai.engine.progress import KEY
 
@@ -112,10 +112,10 @@ def cycles_table(ctx: Context) -> pa.Table:
     whole = parts[0].select(*cols)
     for p in parts[1:]:
         whole = whole.union(p.select(*cols))
-    got = [_names(ctx, ctx.con.to_pyarrow(_ratios(whole)))]
-    out = with_periods(ctx, got, sort=["period", "scope", "code", "region_code",
-                                       "batch_code", "cycle_no", "variety_code"],
-                       schema=SCHEMA)
+    got = [_names(ctx, ctx.con.to_pyarrow(in_period_order(
+        ctx, _ratios(whole), ["scope", "code", "region_code", "batch_code", "cycle_no",
+                              "variety_code"])))]
+    out = with_periods(ctx, got, schema=SCHEMA)
     return out.select(OUT_SCHEMA.names)
 
 
