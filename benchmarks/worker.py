@@ -114,6 +114,9 @@ def _postgres(a: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     con.con.commit()
     present = set(con.list_tables(database=schema))
 
+    from jicai.engine import facts
+    from jicai.warehouse.store import ibis_type
+
     def pg_connect(engine: str = "postgres", spark_master: str | None = None,
                    spill_dir: Any = None) -> Any:
         return con
@@ -125,8 +128,12 @@ def _postgres(a: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
                 continue
             t = c.table(name, database=schema)
             cols = TABLES[name].columns
-            tables[name] = t.select(*[t[col.name].cast(run._ibis_type(col.arrow_type))
+            tables[name] = t.select(*[t[col.name].cast(ibis_type(col.arrow_type))
                                       .name(col.name) for col in cols])
+        # the warehouse's derived facts are not loaded: the same derivation, inline
+        for name, inputs in facts.INPUTS.items():
+            if all(i in tables for i in inputs):
+                tables[name] = facts.derive(name, tables)
         return tables
 
     run.connect = pg_connect  # type: ignore[assignment]

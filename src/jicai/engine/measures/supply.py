@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from jicai.engine.context import Context, happened, hours_between
 from jicai.engine.measures.keep import keep
-from jicai.engine.measures.periods import month_end, month_no, period_table
+from jicai.engine.measures.periods import month_end, month_no, period_arrow, period_table
 
 RESPONSE_HOURS = 48.0
 
@@ -161,13 +162,26 @@ def _product_months(ctx: Context, o: ir.Table) -> ir.Table:
 
 
 def drug_products(ctx: Context) -> ir.Table:
-    """(period, institution_code, distinct drug products ordered in the period)."""
+    """(period, institution_code, distinct drug products ordered in the period).
+
+    Each (institution, product) pair carries the set of months it was ordered in, as
+    bits; a pair counts in a period when the sets meet. No distinct count over the
+    (institution, product, month) rows of every period (3 s at 10 M lines)."""
     o = year_lines(ctx)
-    a = _product_months(ctx, o.filter(o.category == "drug"))
-    p = period_table(ctx).select("period", "first_month", "last_month")
-    j = a.join(p, (a.month >= p.first_month) & (a.month <= p.last_month))
-    return j.group_by(["period", "institution_code"]).aggregate(
-        drug_items=j.product_code.nunique())
+    o = o.filter(o.category == "drug")
+    month = month_no(ctx, o.order_date)
+    a = o.group_by(["institution_code", "product_code"]).aggregate(
+        months=(ibis.literal(1, "int64") << month).bit_or())
+    per = period_arrow(ctx.as_of)
+    masks = ibis.memtable(pa.table({
+        "period": per.column("period"),
+        "period_months": pa.array([sum(1 << m for m in range(f, last + 1)) for f, last in
+                                   zip(per.column("first_month").to_pylist(),
+                                       per.column("last_month").to_pylist(), strict=True)],
+                                  pa.int64())}))
+    j = a.cross_join(masks)
+    j = j.filter((j.months & j.period_months) != 0)
+    return j.group_by(["period", "institution_code"]).aggregate(drug_items=j.count())
 
 
 def substitute_lines(ctx: Context) -> ir.Table | None:
