@@ -17,6 +17,7 @@ import pyarrow.csv as pacsv
 import pyarrow.dataset as ds
 
 from jicai.contract.schemas import TABLES
+from jicai.engine import facts
 from jicai.warehouse.store import Warehouse
 
 BATCH_ROWS = 500_000
@@ -56,19 +57,22 @@ def load(home: Path, schema: str, dsn: dict[str, Any]) -> dict[str, Any]:
     with psycopg.connect(**_conninfo(dsn), autocommit=False) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         conn.execute(f'CREATE SCHEMA "{schema}"')
-        for name in wh.tables():
+        # the contract tables and the warehouse's derived facts (decision 0012)
+        sources = [(name, pa.schema([(c.name, c.arrow_type) for c in TABLES[name].columns]),
+                    wh.files(name)) for name in wh.tables()]
+        sources += [(name, schema_, wh.derived_files(name))
+                    for name, schema_ in facts.DERIVED.items() if wh.derived_files(name)]
+        for name, target, files in sources:
             t0 = time.perf_counter()
-            cols = TABLES[name].columns
-            target = pa.schema([(c.name, c.arrow_type) for c in cols])
-            ddl = ", ".join(f'"{c.name}" {_pg_type(c.arrow_type)}' for c in cols)
+            ddl = ", ".join(f'"{f.name}" {_pg_type(f.type)}' for f in target)
             conn.execute(f'CREATE UNLOGGED TABLE "{schema}"."{name}" ({ddl})')
-            names = ", ".join(f'"{c.name}"' for c in cols)
+            names = ", ".join(f'"{f.name}"' for f in target)
             n = 0
-            dataset = ds.dataset([str(f) for f in wh.files(name)], format="parquet")
+            dataset = ds.dataset([str(f) for f in files], format="parquet")
             opts = pacsv.WriteOptions(include_header=False, quoting_style="needed")
             with conn.cursor() as cur, cur.copy(
                     f'COPY "{schema}"."{name}" ({names}) FROM STDIN (FORMAT csv)') as cp:
-                for batch in dataset.to_batches(columns=[c.name for c in cols],
+                for batch in dataset.to_batches(columns=target.names,
                                                 batch_size=BATCH_ROWS):
                     batch = pa.Table.from_batches([batch]).cast(target)
                     buf = io.BytesIO()
@@ -83,7 +87,7 @@ def load(home: Path, schema: str, dsn: dict[str, Any]) -> dict[str, Any]:
     t0 = time.perf_counter()
     with psycopg.connect(**_conninfo(dsn), autocommit=True) as conn:
         conn.execute(f'ANALYZE "{schema}".orders')
-        for name in wh.tables():
+        for name, _target, _files in sources:
             if name != "orders":
                 conn.execute(f'ANALYZE "{schema}"."{name}"')
     return {"rows": rows, "copy_seconds": seconds, "analyze_seconds": time.perf_counter() - t0,

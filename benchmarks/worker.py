@@ -130,10 +130,12 @@ def _postgres(a: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
             cols = TABLES[name].columns
             tables[name] = t.select(*[t[col.name].cast(ibis_type(col.arrow_type))
                                       .name(col.name) for col in cols])
-        # the warehouse's derived facts are not loaded: the same derivation, inline
+        # the warehouse's derived facts, loaded beside the tables (or derived inline)
         for name, inputs in facts.INPUTS.items():
-            if all(i in tables for i in inputs):
-                tables[name] = facts.derive(name, tables)
+            if not all(i in tables for i in inputs):
+                continue
+            tables[name] = facts.cast_to_schema(c.table(name, database=schema), name) \
+                if name in present else facts.derive(name, tables)
         return tables
 
     run.connect = pg_connect  # type: ignore[assignment]

@@ -32,7 +32,6 @@ SETTLEMENTS = pa.schema([
     ("distributor_code", pa.string()),
     ("amount", pa.decimal128(18, 4)),
     ("ordered_at", pa.timestamp("us")),
-    ("received_at", pa.timestamp("us")),
     ("recv_day", pa.date32()),
     ("due", pa.date32()),
     ("paid_by_due", pa.decimal128(18, 4)),  # Σ payments dated on or before the due day
@@ -44,7 +43,7 @@ DERIVED: dict[str, pa.Schema] = {"settlements": SETTLEMENTS}
 #: them derives it again.
 INPUTS: dict[str, tuple[str, ...]] = {"settlements": ("orders", "payments")}
 #: Bumped when a derivation changes: a stored table of another version is derived again.
-VERSION = 1
+VERSION = 2
 
 MONEY = "decimal(18, 4)"
 
@@ -52,33 +51,25 @@ MONEY = "decimal(18, 4)"
 def settlements(orders: ir.Table, payments: ir.Table) -> ir.Table:
     """The ``settlements`` facts of ``orders`` and ``payments`` (contract columns).
 
-    Payments are summed per line first (most lines have one), and only the lines whose
-    last payment came after their due day are summed again payment by payment for the
-    amount paid by the due day — a small join instead of every line with every payment.
+    The payments meet only each line's key and due day, are summed per line, and the
+    sums go back to the lines: no wide row goes through the join or the grouping.
     """
     o = orders.filter((orders.status != "cancelled") & orders.received_at.notnull())
-    o = o.select("order_line_id", "institution_code", "product_code", "distributor_code",
-                 "amount", "ordered_at", "received_at", recv_day=o.received_at.date())
-    o = o.mutate(due=end_of_next_month(o.recv_day))
-    p = payments
-    per = p.group_by(p_line=p.order_line_id).aggregate(
-        paid_total=p.amount.sum(), last_paid_at=p.paid_at.max())
-    j = o.left_join(per, o.order_line_id == per.p_line).drop("p_line")
-    late = j.filter(j.last_paid_at > j.due).select(l_line="order_line_id", l_due="due")
-    p2 = payments.view()
-    lj = late.join(p2, late.l_line == p2.order_line_id)
-    by_due = lj.group_by(b_line=lj.l_line).aggregate(
-        paid=lj.amount.sum(where=lj.paid_at <= lj.l_due))
-    k = j.left_join(by_due, j.order_line_id == by_due.b_line).drop("b_line")
+    slim = o.select(s_line="order_line_id", s_due=end_of_next_month(o.received_at.date()))
+    j = payments.join(slim, payments.order_line_id == slim.s_line)
+    per = j.group_by(p_line=j.order_line_id).aggregate(
+        paid_by_due=j.amount.sum(where=j.paid_at <= j.s_due),
+        paid_total=j.amount.sum(), last_paid_at=j.paid_at.max())
+    lines = o.select("order_line_id", "institution_code", "product_code", "distributor_code",
+                     "amount", "ordered_at", recv_day=o.received_at.date())
+    lines = lines.mutate(due=end_of_next_month(lines.recv_day))
+    k = lines.left_join(per, lines.order_line_id == per.p_line).drop("p_line")
     zero = ibis.literal(0, type=MONEY)
-    total = k.paid_total.fill_null(zero)
     return k.select(
         "order_line_id", "institution_code", "product_code", "distributor_code",
-        k.amount.cast(MONEY).name("amount"), "ordered_at", "received_at", "recv_day",
-        "due",
-        paid_by_due=ibis.ifelse(k.last_paid_at > k.due, k.paid.fill_null(zero),
-                                total).cast(MONEY),
-        paid_total=total.cast(MONEY),
+        k.amount.cast(MONEY).name("amount"), "ordered_at", "recv_day", "due",
+        paid_by_due=k.paid_by_due.fill_null(zero).cast(MONEY),
+        paid_total=k.paid_total.fill_null(zero).cast(MONEY),
         last_paid_at=k.last_paid_at)
 
 
