@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from jicai.engine.context import end_of_next_month
 
-#: The derived tables, their columns and types (docs/warehouse.md, "Derived facts").
+#: The derived tables, their columns and types (decision 0012; README, "Warehouse").
 SETTLEMENTS = pa.schema([
     ("order_line_id", pa.string()),
     ("institution_code", pa.string()),

@@ -8,6 +8,7 @@ message from its row.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -80,6 +81,11 @@ def connect(engine: str = "duckdb", spark_master: str | None = None,
         builder = builder.config("spark.sql.session.timeZone", "UTC")
         builder = builder.config("spark.sql.shuffle.partitions", "4")
         builder = builder.config("spark.ui.enabled", "false")
+        # The results come back to this process through the driver: its default 1 GB heap
+        # runs out on a province's figures (1.25 M cycles rows at 10 M lines). Only
+        # honoured when this call starts the JVM (local mode, or client mode on a cluster).
+        builder = builder.config("spark.driver.memory",
+                                 os.environ.get("JICAI_SPARK_DRIVER_MEMORY", "4g"))
         session = builder.getOrCreate()
         return ibis.pyspark.connect(session)
     raise EngineError(f"未知的计算引擎：{engine}（可用：duckdb、spark）",

@@ -267,8 +267,8 @@ def figures_table(ctx: Context) -> pa.Table:
 def in_period_order(ctx: Context, t: ir.Table, keys: list[str]) -> ir.Table:
     """``t`` sorted by the period's place in the run's periods (months, quarters, the
     year), then by ``keys`` (the row key: unique, so the order is total), NULLs first —
-    in the engine, which sorts on every core, not in Arrow (5 s of the figures at 10 M
-    lines). The period's place comes along as ``__order`` for :func:`with_periods`."""
+    in the engine, which sorts on every core, not in Arrow (about 2 CPU s of the figures
+    at 10 M lines). The period's place comes along as ``__order`` for :func:`with_periods`."""
     per = period_arrow(ctx.as_of).select(["period"])
     per = per.append_column("__order", pa.array(range(per.num_rows), pa.int64()))
     o = ibis.memtable(per).rename(__period="period")
