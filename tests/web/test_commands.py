@@ -112,27 +112,10 @@ def test_serve_starts_migrates_and_serves(tmp_path: Path) -> None:
 def test_serve_demo_end_to_end(tmp_path: Path) -> None:
     """``jicai serve --demo`` on an empty home: demo data, demo users, sign-in works."""
     pytest.importorskip("jicai.demo.generate")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DJANGO_SETTINGS_MODULE", "JICAI_HOME", "DATABASE_URL",
-                        "JICAI_AUDIT_DB_GUARD")}
-    code = "import sys; from jicai.web.commands import serve; sys.exit(serve.main())"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code, "--home", str(tmp_path), "--port", str(port), "--demo"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
-                break
-            except OSError:
-                assert proc.poll() is None, proc.stdout.read()
-                time.sleep(0.2)
+    server = Server()
+    with _serving("--home", str(tmp_path), "--demo", server=server) as base:
         homes = {name: _sign_in(base, name, DEMO_PASSWORD) for name in DEMO_USERS}
-    finally:
-        proc.terminate()
-        output = proc.communicate(timeout=10)[0]
+    output = server.output
     assert "hospital" in output and DEMO_PASSWORD in output
     for name, page in homes.items():
         assert "待办事项" in page and f"{name} ·" in page, name
@@ -148,9 +131,16 @@ def _env() -> dict[str, str]:
                          "JICAI_AUDIT_DB_GUARD", "JICAI_PROFILE")}
 
 
+class Server:
+    """What a server started by :func:`_serving` printed (once it has stopped)."""
+
+    output = ""
+
+
 @contextlib.contextmanager
-def _serving(*args: str) -> Iterator[str]:
-    """``jicai serve ARGS`` in a process of its own until the block ends; yields its URL."""
+def _serving(*args: str, server: Server | None = None) -> Iterator[str]:
+    """``jicai serve ARGS`` in a process of its own until the block ends; yields its URL
+    (and leaves what it printed in ``server.output``)."""
     port = _free_port()
     code = "import sys; from jicai.web.commands import serve; sys.exit(serve.main())"
     proc = subprocess.Popen([sys.executable, "-c", code, *args, "--port", str(port)],
@@ -168,7 +158,9 @@ def _serving(*args: str) -> Iterator[str]:
         yield base
     finally:
         proc.terminate()
-        proc.communicate(timeout=10)
+        printed = proc.communicate(timeout=10)[0]
+        if server is not None:
+            server.output = printed
 
 
 @pytest.mark.slow
