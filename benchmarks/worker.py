@@ -114,8 +114,8 @@ def _postgres(a: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     con.con.commit()
     present = set(con.list_tables(database=schema))
 
+    from jicai.contract.schemas import ibis_type
     from jicai.engine import facts
-    from jicai.warehouse.store import ibis_type
 
     def pg_connect(engine: str = "postgres", spark_master: str | None = None,
                    spill_dir: Any = None) -> Any:

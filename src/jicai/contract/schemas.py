@@ -630,3 +630,11 @@ PROGRESS_COLUMNS: tuple[tuple[str, str, pa.DataType], ...] = (
     ("nonwinning_share", "非中选产品占比", pa.float64()),
     ("exemption", "适用豁免", pa.string()),
 )
+
+
+def ibis_type(t: pa.DataType) -> str:
+    """The Ibis type name of a contract column's Arrow type."""
+    if pa.types.is_decimal(t):
+        return f"decimal({t.precision}, {t.scale})"
+    return {pa.string(): "string", pa.int64(): "int64", pa.float64(): "float64",
+            pa.date32(): "date", pa.timestamp("us"): "timestamp", pa.bool_(): "boolean"}[t]

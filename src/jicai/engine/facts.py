@@ -22,6 +22,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from jicai.contract.schemas import ibis_type
 from jicai.engine.context import end_of_next_month
 
 #: The derived tables, their columns and types (decision 0012; README, "Warehouse").
@@ -82,6 +83,4 @@ def derive(name: str, tables: dict[str, ir.Table]) -> ir.Table:
 
 def cast_to_schema(t: ir.Table, name: str) -> ir.Table:
     """``t`` with the derived table's columns in their stored types (for a read back)."""
-    types = {pa.string(): "string", pa.decimal128(18, 4): MONEY, pa.date32(): "date",
-             pa.timestamp("us"): "timestamp"}
-    return t.select(*[t[f.name].cast(types[f.type]).name(f.name) for f in DERIVED[name]])
+    return t.select(*[t[f.name].cast(ibis_type(f.type)).name(f.name) for f in DERIVED[name]])

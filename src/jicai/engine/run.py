@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jicai import duck
-from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS
+from jicai.contract.schemas import ALERT_COLUMNS, PROGRESS_COLUMNS, ibis_type
 from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
 from jicai.engine import facts, measures
 from jicai.engine.context import Context
@@ -35,7 +35,7 @@ from jicai.errors import EngineError
 from jicai.policy.calendar import WorkCalendar
 from jicai.policy.notices import clause_zh
 from jicai.policy.profiles import Profile
-from jicai.warehouse.store import Warehouse, ibis_type
+from jicai.warehouse.store import Warehouse
 
 Progress = Callable[[str, int, int], None]
 

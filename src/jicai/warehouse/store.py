@@ -53,7 +53,7 @@ import pyarrow.parquet as pq
 
 from jicai import duck
 from jicai.contract.readers import SourceFile, discover
-from jicai.contract.schemas import CONTRACT_VERSION, Table
+from jicai.contract.schemas import CONTRACT_VERSION, Table, ibis_type
 from jicai.contract.schemas import STORED_TABLES as TABLES  # jicai's own tables too
 from jicai.contract.sql import count, lit, q
 from jicai.contract.validate import (
@@ -625,14 +625,6 @@ def _write_failed(home: Path, detail: str) -> WarehouseError:
         f"无法写入仓库 {home}，导入未完成，仓库保持导入前的状态：{first}",
         f"Cannot write to the warehouse {home}: the import did not complete and the "
         f"warehouse is as it was before: {first}")
-
-
-def ibis_type(t: pa.DataType) -> str:
-    """The Ibis type name of a contract column's Arrow type."""
-    if pa.types.is_decimal(t):
-        return f"decimal({t.precision}, {t.scale})"
-    return {pa.string(): "string", pa.int64(): "int64", pa.float64(): "float64",
-            pa.date32(): "date", pa.timestamp("us"): "timestamp", pa.bool_(): "boolean"}[t]
 
 
 def _same_key(table: Table) -> str:
